@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+
+/** Where the receiver keeps its logs: the embedded engine in a folder, or a server. */
+export type StoreConfig =
+  | { kind: 'chdb'; dataDir: string; database: string; retentionDays: number }
+  | {
+      kind: 'server';
+      url: string;
+      username: string;
+      password: string;
+      database: string;
+      cluster?: string;
+      retentionDays: number;
+    };
+
+export interface ReceiverConfig {
+  host: string;
+  port: number;
+  /** Largest request body accepted, after gzip decompression (the OTLP spec suggests 64 MiB). */
+  maxBodyBytes: number;
+  /** Rows waiting for the store beyond which new requests are shed with 429. */
+  maxQueuedRows: number;
+  /** Rows per insert: concurrent requests are batched up to this size. */
+  maxBatchRows: number;
+  /** Seconds a shed client is told to wait (Retry-After). */
+  retryAfterSeconds: number;
+  ingestToken?: string;
+  store: StoreConfig;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const MIB = 1024 * 1024;
+
+export function loadConfig(env: Env = process.env): ReceiverConfig {
+  const retentionDays = integer(env, 'STACKLENS_RETENTION_DAYS', 30, 1, 36_500);
+  const database = identifier(env, 'CLICKHOUSE_DATABASE', 'stacklens');
+  return {
+    host: env.RECEIVER_HOST || '127.0.0.1',
+    port: integer(env, 'RECEIVER_PORT', 4318, 0, 65_535),
+    maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', 64 * MIB, 1024, 1024 * MIB),
+    maxQueuedRows: integer(env, 'RECEIVER_MAX_QUEUED_ROWS', 200_000, 1, 10_000_000),
+    maxBatchRows: integer(env, 'RECEIVER_MAX_BATCH_ROWS', 50_000, 1, 1_000_000),
+    retryAfterSeconds: integer(env, 'RECEIVER_RETRY_AFTER_SECONDS', 1, 1, 3600),
+    ingestToken: env.STACKLENS_INGEST_TOKEN || undefined,
+    store: env.CLICKHOUSE_URL
+      ? {
+          kind: 'server',
+          url: url(env, 'CLICKHOUSE_URL'),
+          username: env.CLICKHOUSE_USER || 'default',
+          password: env.CLICKHOUSE_PASSWORD ?? '',
+          database,
+          cluster: env.CLICKHOUSE_CLUSTER ? identifier(env, 'CLICKHOUSE_CLUSTER', '') : undefined,
+          retentionDays,
+        }
+      : {
+          kind: 'chdb',
+          dataDir: resolve(env.STACKLENS_DATA_DIR || './data'),
+          database,
+          retentionDays,
+        },
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+// Database and cluster names are spliced into DDL, so only plain identifiers pass.
+function identifier(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new ConfigError(`${name}=${JSON.stringify(value)}: expected letters, digits and underscores`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string): string {
+  const raw = env[name] ?? '';
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return raw;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an http:// or https:// URL`);
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+
+/** Writes one batch of encoded rows; the token makes a retried batch idempotent. */
+export type BatchWriter = (payload: string, deduplicationToken: string) => Promise<void>;
+
+export interface WriteQueueOptions {
+  /** Rows waiting (not yet written) beyond which new writes are refused. */
+  maxQueuedRows: number;
+  /** Rows per batch: writes queued behind a running insert are merged up to this size. */
+  maxBatchRows: number;
+  /** Inserts allowed to run at once. */
+  maxConcurrentWrites: number;
+}
+
+/** The queue is full: the client should retry later (429). */
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+/** The receiver is shutting down and takes no new writes (503). */
+export class QueueClosedError extends Error {
+  override name = 'QueueClosedError';
+}
+
+interface PendingWrite {
+  payload: string;
+  rows: number;
+  token: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface WriteQueueStats {
+  queuedRows: number;
+  writesInFlight: number;
+  rowsWritten: number;
+  batchesWritten: number;
+  failedBatches: number;
+  lastError?: string;
+}
+
+/**
+ * Merges concurrent requests into few large inserts (the engine's speed
+ * depends on batch size far more than on anything else) while each request's
+ * promise settles only once its own rows are stored: nothing is acknowledged early.
+ */
+export class WriteQueue {
+  readonly #write: BatchWriter;
+  readonly #options: WriteQueueOptions;
+  readonly #pending: PendingWrite[] = [];
+  #queuedRows = 0;
+  #inFlight = 0;
+  #closed = false;
+  #idleWaiters: Array<() => void> = [];
+  readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, lastError: undefined as string | undefined };
+
+  constructor(write: BatchWriter, options: WriteQueueOptions) {
+    this.#write = write;
+    this.#options = options;
+  }
+
+  /** Resolves once the rows are stored; rejects if they could not be. */
+  write(payload: string, rows: number, token: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new QueueClosedError('the receiver is shutting down'));
+    if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueuedRows) {
+      return Promise.reject(
+        new QueueFullError(`write queue full: ${this.#queuedRows} rows waiting for the store`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ payload, rows, token, resolve, reject });
+      this.#queuedRows += rows;
+      this.#pump();
+    });
+  }
+
+  stats(): WriteQueueStats {
+    return { queuedRows: this.#queuedRows, writesInFlight: this.#inFlight, ...this.#stats };
+  }
+
+  /** Refuses new writes and resolves once everything accepted so far is settled. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#pending.length === 0 && this.#inFlight === 0) return;
+    await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#options.maxConcurrentWrites && this.#pending.length > 0) {
+      void this.#writeBatch(this.#takeBatch());
+    }
+    if (this.#pending.length === 0 && this.#inFlight === 0) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  #takeBatch(): PendingWrite[] {
+    const batch: PendingWrite[] = [];
+    let rows = 0;
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0]!;
+      if (batch.length > 0 && rows + next.rows > this.#options.maxBatchRows) break;
+      batch.push(this.#pending.shift()!);
+      rows += next.rows;
+    }
+    return batch;
+  }
+
+  async #writeBatch(batch: PendingWrite[]): Promise<void> {
+    this.#inFlight += 1;
+    const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
+    try {
+      await this.#write(batch.map((entry) => entry.payload).join(''), batchToken(batch));
+      this.#stats.rowsWritten += rows;
+      this.#stats.batchesWritten += 1;
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      this.#stats.failedBatches += 1;
+      this.#stats.lastError = error instanceof Error ? error.message : String(error);
+      for (const entry of batch) entry.reject(error);
+    } finally {
+      this.#queuedRows -= rows;
+      this.#inFlight -= 1;
+      this.#pump();
+    }
+  }
+}
+
+// A batch of one request keeps that request's token, so a client's retry of a
+// stored request is dropped by the table. A merged batch gets a token of its
+// own: a retry that lands in a different merge is not recognised (see docs).
+function batchToken(batch: PendingWrite[]): string {
+  if (batch.length === 1) return batch[0]!.token;
+  const hash = createHash('sha256');
+  for (const entry of batch) hash.update(entry.token);
+  return hash.digest('hex');
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { migrations, migrationsTableStatement, supportsTextIndexes } from '../../src/store/schema.ts';
+
+const base = { database: 'stacklens', retentionDays: 30, textIndexes: true };
+
+function statements(options: Parameters<typeof migrations>[0]): string[] {
+  return migrations(options).flatMap((migration) => migration.statements);
+}
+
+describe('otel_logs DDL', () => {
+  it('matches the clickhouseexporter layout on a single server', () => {
+    const [ddl, ...rest] = statements(base);
+    expect(rest).toEqual([]);
+    expect(ddl).toContain('CREATE TABLE IF NOT EXISTS stacklens.otel_logs (');
+    expect(ddl).toContain('Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1))');
+    expect(ddl).toContain('ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1))');
+    expect(ddl).toContain('EventName String CODEC(ZSTD(1))');
+    expect(ddl).not.toContain('TimestampTime');
+    expect(ddl).toContain('ENGINE = MergeTree\n');
+    expect(ddl).toContain('PARTITION BY toDate(Timestamp)');
+    expect(ddl).toContain('ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)');
+    expect(ddl).toContain('TTL toDateTime(Timestamp) + toIntervalDay(30)');
+    expect(ddl).toContain('non_replicated_deduplication_window = 1000');
+    expect(ddl).not.toContain('ON CLUSTER');
+  });
+
+  it('uses text indexes on 26.2+ and bloom/token filters before', () => {
+    expect(statements(base)[0]).toContain("INDEX idx_lower_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha')");
+    const old = statements({ ...base, textIndexes: false })[0];
+    expect(old).toContain('INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1');
+    expect(old).toContain('TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8');
+    expect(old).not.toContain('TYPE text(');
+  });
+
+  it('on a cluster: replicated local table ON CLUSTER behind a distributed table', () => {
+    const [local, distributed] = statements({ ...base, cluster: 'logs_cluster', retentionDays: 7 });
+    expect(local).toContain("CREATE TABLE IF NOT EXISTS stacklens.otel_logs_local ON CLUSTER 'logs_cluster'");
+    expect(local).toContain(
+      "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/stacklens/otel_logs_local', '{replica}')",
+    );
+    expect(local).toContain('toIntervalDay(7)');
+    expect(local).not.toContain('non_replicated_deduplication_window');
+    expect(distributed).toContain("CREATE TABLE IF NOT EXISTS stacklens.otel_logs ON CLUSTER 'logs_cluster'");
+    expect(distributed).toContain("ENGINE = Distributed('logs_cluster', 'stacklens', 'otel_logs_local'");
+    expect(migrationsTableStatement({ ...base, cluster: 'logs_cluster' })).toContain('ReplicatedReplacingMergeTree');
+  });
+
+  it('knows which versions have text indexes', () => {
+    expect(supportsTextIndexes('26.7.2.1')).toBe(true);
+    expect(supportsTextIndexes('26.2.1')).toBe(true);
+    expect(supportsTextIndexes('26.1.9')).toBe(false);
+    expect(supportsTextIndexes('25.12.1')).toBe(false);
+    expect(supportsTextIndexes('27.1')).toBe(true);
+    expect(supportsTextIndexes('18.16.1')).toBe(false);
+  });
+});
