@@ -1,0 +1,5 @@
+export interface Store {
+  id: string;
+  name: string;
+  kiosks: readonly string[];
+}
