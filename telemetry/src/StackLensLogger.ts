@@ -29,7 +29,9 @@ export function createStackLensLogger(logger: Logger): StackLensLogger {
       const described = exceptionAttributes(thrown);
       // The caller's attributes come last: an explicit value is a deliberate override.
       const merged = { ...described, ...definedAttributes(attributes) };
-      emitSafely(logger, SeverityNumber.ERROR, 'ERROR', described['exception.message'], merged);
+      // `new Error()` has an empty message; its type is then the most telling body.
+      const body = described['exception.message'] || (described['exception.type'] ?? '');
+      emitSafely(logger, SeverityNumber.ERROR, 'ERROR', body, merged);
     },
   };
 }

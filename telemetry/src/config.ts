@@ -64,8 +64,13 @@ function isProtocol(value: string): value is OtlpHttpProtocol {
 
 /** The same rule the spec gives for OTEL_EXPORTER_OTLP_ENDPOINT: a base URL gets `v1/logs`. */
 function logsUrlFromBase(endpoint: string): string {
-  if (!URL.canParse(endpoint)) {
-    throw new TelemetrySetupError('INVALID_ENDPOINT', `endpoint '${endpoint}' is not an absolute URL.`);
+  // 'collector:4318' parses as a URL with scheme 'collector:'; only http(s) can carry OTLP/HTTP.
+  const scheme = URL.parse(endpoint)?.protocol;
+  if (scheme !== 'http:' && scheme !== 'https:') {
+    throw new TelemetrySetupError(
+      'INVALID_ENDPOINT',
+      `endpoint '${endpoint}' is not an absolute http(s) URL such as 'http://collector:4318'.`,
+    );
   }
   return endpoint.endsWith('/') ? endpoint + LOGS_PATH : `${endpoint}/${LOGS_PATH}`;
 }

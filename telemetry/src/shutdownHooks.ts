@@ -24,7 +24,11 @@ export function installShutdownHooks(
   const onSignal = (signal: ShutdownSignal): void => {
     // Removed first, so a second Ctrl-C during a slow flush still kills at once.
     remove();
-    void settleWithin(flushAndShutdown(), graceMillis).then(() => reraiseUnlessHandled(signal));
+    // Decided when the signal arrives: a host listening at that moment owns the exit.
+    const hostHandlesSignal = process.listenerCount(signal) > 0;
+    void settleWithin(flushAndShutdown(), graceMillis).then(() => {
+      if (!hostHandlesSignal) reraise(signal);
+    });
   };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   return remove;
@@ -35,8 +39,8 @@ export function installShutdownHooks(
  * ends "killed by SIGTERM" (exit status 143 in a shell, 130 for SIGINT) exactly as it would
  * have without us, rather than with an exit code we invented.
  */
-function reraiseUnlessHandled(signal: ShutdownSignal): void {
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+function reraise(signal: ShutdownSignal): void {
+  process.kill(process.pid, signal);
 }
 
 async function settleWithin(work: Promise<void>, millis: number): Promise<void> {
