@@ -1,5 +1,5 @@
 // The browser till: reads the catalogue and stores from the POS API and posts orders to it.
-// No framework, and no innerHTML with server data, so a product name can never inject markup.
+// No framework; server data only ever goes in as text, so a product name can never inject markup.
 
 const $ = (id) => document.getElementById(id);
 /** A kiosk id no store has, to show INVALID_STORE_CONFIG from the page. */
