@@ -7,7 +7,7 @@ import { createLogExporter } from './createLogExporter.ts';
 import { createResource } from './createResource.ts';
 import { enableDiagnosticsFromEnv } from './diagnostics.ts';
 import { registerGlobals } from './globalRegistration.ts';
-import { installShutdownHooks } from './shutdownHooks.ts';
+import { installExitFlush, installShutdownHooks } from './shutdownHooks.ts';
 import { createStackLensLogger } from './StackLensLogger.ts';
 import type { Telemetry } from './Telemetry.ts';
 import type { TelemetryOptions } from './TelemetryOptions.ts';
@@ -48,6 +48,7 @@ function createTelemetry(options: TelemetryOptions): Telemetry {
   const shutdown = (): Promise<void> => {
     shuttingDown ??= (async () => {
       removeShutdownHooks();
+      removeExitFlush();
       await reportFailure('shutdown', Promise.all([loggerProvider.shutdown(), tracerProvider.shutdown()]));
       unregisterGlobals();
       disableDiagnostics();
@@ -55,12 +56,14 @@ function createTelemetry(options: TelemetryOptions): Telemetry {
     })();
     return shuttingDown;
   };
+  const forceFlush = (): Promise<void> => reportFailure('flush', loggerProvider.forceFlush());
   const removeShutdownHooks = config.shutdownOnSignals ? installShutdownHooks(shutdown) : () => undefined;
+  const removeExitFlush = installExitFlush(forceFlush);
 
   const telemetry: Telemetry = {
     logger: createStackLensLogger(loggerProvider.getLogger(SCOPE_NAME, PACKAGE_VERSION)),
     tracer: tracerProvider.getTracer(SCOPE_NAME, PACKAGE_VERSION),
-    forceFlush: () => reportFailure('flush', loggerProvider.forceFlush()),
+    forceFlush,
     shutdown,
   };
   return telemetry;

@@ -54,3 +54,17 @@ async function settleWithin(work: Promise<void>, millis: number): Promise<void> 
     clearTimeout(timer);
   }
 }
+
+/**
+ * The batch timer is unref'd, so a script that logs and simply ends would exit with its last
+ * records still buffered. 'beforeExit' fires exactly then (the event loop is empty); a flush
+ * keeps the process alive until the records are out. Flush rather than shut down: a host that
+ * revives the loop from its own 'beforeExit' listener can go on logging. Returns the undo.
+ */
+export function installExitFlush(flush: () => Promise<void>): () => void {
+  const onBeforeExit = (): void => void flush();
+  process.on('beforeExit', onBeforeExit);
+  return () => {
+    process.off('beforeExit', onBeforeExit);
+  };
+}

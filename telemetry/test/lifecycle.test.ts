@@ -213,6 +213,18 @@ describe('signal listeners', () => {
     expect(process.listenerCount('SIGINT')).toBe(before.int);
   });
 
+  it('flush on beforeExit, the moment a process with an empty event loop would end', async () => {
+    const before = process.listenerCount('beforeExit');
+    const t = setUp({ shutdownOnSignals: false });
+    expect(process.listenerCount('beforeExit')).toBe(before + 1);
+    t.logger.warn('left in the buffer');
+    process.emit('beforeExit', 0);
+    await server.waitForRequests(1);
+    expect(bodies()).toEqual(['left in the buffer']);
+    await t.shutdown();
+    expect(process.listenerCount('beforeExit')).toBe(before);
+  });
+
   it('are not added with shutdownOnSignals: false', () => {
     const before = process.listenerCount('SIGTERM');
     setUp({ shutdownOnSignals: false });

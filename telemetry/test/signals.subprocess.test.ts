@@ -49,7 +49,7 @@ async function startApp(env: Record<string, string>, line = 'ready'): Promise<{ 
   return { exited };
 }
 
-describe('a real process receiving a signal', () => {
+describe('a real process ending', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('flushes the pending record on %s, then dies of that signal', async (signal) => {
     const { exited } = await startApp({});
     expect(server.requests).toHaveLength(0);
@@ -80,6 +80,12 @@ describe('a real process receiving a signal', () => {
     // No interval, no listeners left: the event loop empties and the process ends by itself.
     expect(await exited).toMatchObject({ code: 0, signal: null });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('flushes a script that ends without calling shutdown, when its event loop empties', async () => {
+    const { exited } = await startApp({ FIXTURE_MODE: 'just-return' }, 'done');
+    expect(await exited).toMatchObject({ code: 0, signal: null });
+    expect(exportedRecords(server.requests).map((r) => r.body)).toEqual(['pending when the signal came']);
   });
 });
 
