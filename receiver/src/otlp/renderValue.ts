@@ -60,7 +60,8 @@ function marshalRaw(value: AnyValue | null | undefined): string {
     case 'double':
       return marshalDouble(value?.doubleValue ?? 0);
     case 'bytes':
-      return value?.bytesValue ? `"${toBase64(value.bytesValue)}"` : '""';
+      // AsRaw copies bytes into a nil slice, so empty bytes marshal as null.
+      return value?.bytesValue?.length ? `"${toBase64(value.bytesValue)}"` : 'null';
     case 'kvlist':
       return marshalMap(value?.kvlistValue?.values ?? []);
     case 'array':

@@ -20,8 +20,11 @@ export interface EmittedLog {
 
 export interface SdkLogsOptions {
   resource?: Attributes;
+  resourceSchemaUrl?: string;
   scopeName?: string;
   scopeVersion?: string;
+  scopeSchemaUrl?: string;
+  scopeAttributes?: Attributes;
 }
 
 export const DEMO_RESOURCE: Attributes = {
@@ -36,10 +39,16 @@ export const DEMO_RESOURCE: Attributes = {
 export async function emitWithSdk(logs: readonly EmittedLog[], options: SdkLogsOptions = {}): Promise<ReadableLogRecord[]> {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
-    resource: resourceFromAttributes(options.resource ?? DEMO_RESOURCE),
+    resource: resourceFromAttributes(
+      options.resource ?? DEMO_RESOURCE,
+      options.resourceSchemaUrl ? { schemaUrl: options.resourceSchemaUrl } : undefined,
+    ),
     processors: [new SimpleLogRecordProcessor({ exporter })],
   });
-  const logger = provider.getLogger(options.scopeName ?? 'pos-checkout', options.scopeVersion ?? '2.0.1');
+  const logger = provider.getLogger(options.scopeName ?? 'pos-checkout', options.scopeVersion ?? '2.0.1', {
+    ...(options.scopeSchemaUrl ? { schemaUrl: options.scopeSchemaUrl } : {}),
+    ...(options.scopeAttributes ? { attributes: options.scopeAttributes } : {}),
+  });
   for (const log of logs) {
     const { spanContext, ...record } = log;
     logger.emit({
