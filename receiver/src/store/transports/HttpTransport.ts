@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { parseJsonEachRow, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
 
 export interface HttpTransportOptions {
@@ -20,6 +20,9 @@ export class HttpTransport implements ClickHouseTransport {
       username: options.username,
       password: options.password,
       request_timeout: options.requestTimeoutMs ?? 30_000,
+      // Every failure is thrown to the caller, which decides what to report;
+      // the client's own console logging would print each one twice.
+      log: { level: ClickHouseLogLevel.OFF },
     });
     const { origin } = new URL(options.url);
     this.description = `ClickHouse server at ${origin}`;

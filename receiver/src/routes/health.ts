@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WriteQueue } from '../ingest/WriteQueue.ts';
+import type { LogStore } from '../store/LogStore.ts';
+
+export interface HealthRouteOptions {
+  store: LogStore;
+  queue: WriteQueue;
+}
+
+const healthSchema = {
+  summary: 'Liveness and store health',
+  response: {
+    '2xx': { $ref: 'health#' },
+    '5xx': { $ref: 'health#' },
+  },
+} as const;
+
+/** GET /health: 200 when the store answers, 503 (degraded) when it does not. */
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { store, queue }) => {
+  app.addSchema({
+    $id: 'health',
+    type: 'object',
+    required: ['status', 'store', 'queue'],
+    properties: {
+      status: { type: 'string', enum: ['ok', 'degraded'] },
+      store: {
+        type: 'object',
+        properties: { transport: { type: 'string' }, error: { type: 'string' } },
+      },
+      queue: {
+        type: 'object',
+        properties: {
+          queuedRows: { type: 'integer' },
+          writesInFlight: { type: 'integer' },
+          rowsWritten: { type: 'integer' },
+          batchesWritten: { type: 'integer' },
+          failedBatches: { type: 'integer' },
+          lastError: { type: 'string' },
+        },
+      },
+    },
+  });
+
+  app.get('/health', { schema: healthSchema }, async (_request, reply) => {
+    const queueStats = queue.stats();
+    try {
+      await store.ping();
+      return { status: 'ok', store: { transport: store.transport.description }, queue: queueStats };
+    } catch (error) {
+      return reply.code(503).send({
+        status: 'degraded',
+        store: { transport: store.transport.description, error: (error as Error).message },
+        queue: queueStats,
+      });
+    }
+  });
+};
