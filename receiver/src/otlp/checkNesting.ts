@@ -1,3 +1,4 @@
+import { anyValueKind } from './anyValueKind.ts';
 import { MAX_ANY_VALUE_DEPTH } from './limits.ts';
 import type { AnyValue } from './types.ts';
 
@@ -6,17 +7,18 @@ import type { AnyValue } from './types.ts';
  * Scalars return at once — the common case on the hot path.
  */
 export function nestsTooDeep(value: AnyValue | null, depth: number): boolean {
-  if (value === null) return false;
-  const list = value.kvlistValue;
-  if (list) {
-    if (list.values.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) return true;
-    for (const entry of list.values) if (nestsTooDeep(entry.value, depth + 1)) return true;
-    return false;
+  switch (anyValueKind(value)) {
+    case 'kvlist': {
+      const entries = value?.kvlistValue?.values ?? [];
+      if (entries.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) return true;
+      return entries.some((entry) => nestsTooDeep(entry.value, depth + 1));
+    }
+    case 'array': {
+      const items = value?.arrayValue?.values ?? [];
+      if (items.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) return true;
+      return items.some((item) => nestsTooDeep(item, depth + 1));
+    }
+    default:
+      return false;
   }
-  const array = value.arrayValue;
-  if (array) {
-    if (array.values.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) return true;
-    for (const item of array.values) if (nestsTooDeep(item, depth + 1)) return true;
-  }
-  return false;
 }

@@ -378,25 +378,25 @@ function readAnyValueMember(key: string, value: unknown, depth: number): AnyValu
   switch (key) {
     case 'stringValue':
     case 'string_value':
-      return { stringValue: readString(value) };
+      return { value: 'stringValue', stringValue: readString(value) };
     case 'boolValue':
     case 'bool_value':
-      return { boolValue: readBool(value) };
+      return { value: 'boolValue', boolValue: readBool(value) };
     case 'intValue':
     case 'int_value':
-      return { intValue: readInt64(value, false) };
+      return { value: 'intValue', intValue: readInt64(value, false) };
     case 'doubleValue':
     case 'double_value':
-      return { doubleValue: readDouble(value) };
+      return { value: 'doubleValue', doubleValue: readDouble(value) };
     case 'bytesValue':
     case 'bytes_value':
-      return { bytesValue: readBytes(value) };
+      return { value: 'bytesValue', bytesValue: readBytes(value) };
     case 'arrayValue':
     case 'array_value':
-      return { arrayValue: { values: readNested(value, depth, readArrayItem) } };
+      return { value: 'arrayValue', arrayValue: { values: readNested(value, depth, readArrayItem) } };
     case 'kvlistValue':
     case 'kvlist_value':
-      return { kvlistValue: { values: readNested(value, depth, readKeyValue) } };
+      return { value: 'kvlistValue', kvlistValue: { values: readNested(value, depth, readKeyValue) } };
     case 'stringValueStrindex':
     case 'string_value_strindex':
       // Profiles' string-table index: meaningless in logs; pdata treats the value as empty.

@@ -33,6 +33,8 @@ function describeDecodeFailure(error: unknown): string {
   return text;
 }
 
+const TOO_DEEP = `values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
+
 /** What protobuf's wire format cannot rule out but the OTLP data model does. */
 function validateRequest(request: ExportRequest): void {
   request.resourceLogs.forEach((resourceLogs, r) => {
@@ -67,8 +69,6 @@ function recordProblem(record: LogRecord): string | undefined {
   }
   return undefined;
 }
-
-const TOO_DEEP = `values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
 
 function validateAttributes(attributes: readonly KeyValue[], path: string): void {
   attributes.forEach((attribute, i) => {

@@ -8,7 +8,7 @@
  *    `Int64`, an empty array for bytes and repeated fields, `null` for messages), so read
  *    fields directly and never test with `in` or `Object.keys`;
  *  - in an `AnyValue` the prototype also carries defaults for every oneof member, so which
- *    member is set is only known from own properties: use `anyValueKind()`.
+ *    member is set is known only from `value` (or own properties): use `anyValueKind()`.
  */
 
 /** A 64-bit integer as two's-complement 32-bit halves: the shape of protobufjs's `Long`. */
@@ -18,8 +18,24 @@ export interface Int64 {
   readonly unsigned: boolean;
 }
 
-/** common.v1.AnyValue: at most one member is an own property (see `anyValueKind`). */
+/** The members of AnyValue's `value` oneof. */
+export type AnyValueMember =
+  | 'stringValue'
+  | 'boolValue'
+  | 'intValue'
+  | 'doubleValue'
+  | 'arrayValue'
+  | 'kvlistValue'
+  | 'bytesValue'
+  | 'stringValueStrindex';
+
+/** common.v1.AnyValue. Which member is set: read it with `anyValueKind()`. */
 export interface AnyValue {
+  /**
+   * The set member's name, as protobufjs names a oneof's member. Both decoders set it; when
+   * it is absent (a value built by hand) the set member is the one own property.
+   */
+  readonly value?: AnyValueMember | undefined;
   readonly stringValue?: string;
   readonly boolValue?: boolean;
   readonly intValue?: Int64;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderAnyValue } from '../../src/otlp/index.ts';
 import type { AnyValue, Int64, KeyValue } from '../../src/otlp/index.ts';
 import { otlpRoot } from '../../src/otlp/otlpProto.ts';
+import { nestsTooDeep } from '../../src/otlp/checkNesting.ts';
+import { MAX_ANY_VALUE_DEPTH } from '../../src/otlp/limits.ts';
 import { renderAttributes } from '../../src/otlp/renderAttributes.ts';
 
 /*
@@ -24,6 +26,12 @@ const dbl = (doubleValue: number): AnyValue => ({ doubleValue });
 const kv = (key: string, value: AnyValue | null): KeyValue => ({ key, value });
 const map = (...values: KeyValue[]): AnyValue => ({ kvlistValue: { values } });
 const list = (...values: AnyValue[]): AnyValue => ({ arrayValue: { values } });
+
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { stringValue: 'leaf' };
+  for (let i = 1; i < levels; i++) value = { arrayValue: { values: [value] } };
+  return value;
+}
 
 /** The same value after a protobuf round trip through our own definitions. */
 function viaProtobuf(value: AnyValue): AnyValue {
@@ -133,6 +141,20 @@ describe('renderAnyValue (pdata AsString)', () => {
     // protobufjs exposes '' for stringValue through the prototype; the set member is the bool.
     expect(decoded.stringValue).toBe('');
     expect(renderAnyValue(decoded)).toBe('false');
+  });
+
+  it('renders the last oneof member on the wire when a value repeats its oneof, as pdata does', () => {
+    const stringField = Buffer.from([0x0a, 0x01, 0x73]); // string_value "s"
+    const intField = Buffer.from([0x18, 0x07]); // int_value 7
+    const decode = (bytes: Buffer): AnyValue => AnyValueType.decode(bytes) as unknown as AnyValue;
+    expect(renderAnyValue(decode(Buffer.concat([stringField, intField])))).toBe('7');
+    expect(renderAnyValue(decode(Buffer.concat([intField, stringField])))).toBe('s');
+    const deepArray = AnyValueType.encode(AnyValueType.fromObject(nested(MAX_ANY_VALUE_DEPTH + 5))).finish();
+    // The superseded array is neither rendered nor held against the nesting limit.
+    const value = decode(Buffer.concat([Buffer.from(deepArray), stringField]));
+    expect(renderAnyValue(value)).toBe('s');
+    expect(nestsTooDeep(value, 1)).toBe(false);
+    expect(nestsTooDeep(decode(Buffer.from(deepArray)), 1)).toBe(true);
   });
 
   it('treats a profiles string-table index as an empty value, as pdata does', () => {
