@@ -1,20 +1,17 @@
 import { EMPTY_BYTES } from './bytes.ts';
+import { readAnyValue, readAttributes } from './jsonAnyValue.ts';
+import { NO_ITEMS, readFields, readList, readObject, within } from './jsonFields.ts';
 import {
   ExactJsonNumber,
   JsonFieldError,
   NeedsExactNumbers,
-  expected,
-  readBool,
-  readBytes,
-  readDouble,
   readEnum,
   readHexId,
-  readInt32,
   readInt64,
   readString,
   readUint32,
 } from './jsonScalars.ts';
-import { MAX_ANY_VALUE_DEPTH, SPAN_ID_BYTES, TRACE_ID_BYTES } from './limits.ts';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './limits.ts';
 import { OtlpDecodeError } from './OtlpDecodeError.ts';
 import { SeverityNumberEnum } from './otlpProto.ts';
 import type {
@@ -87,46 +84,6 @@ function asDecodeError(error: unknown): unknown {
     return new OtlpDecodeError('JSON request nested too deeply', { cause: error });
   }
   return error;
-}
-
-/** Adds a path segment to a JsonFieldError passing outwards; other errors pass unchanged. */
-function within(error: unknown, segment: string): unknown {
-  if (error instanceof JsonFieldError) error.segments.push(segment);
-  return error;
-}
-
-type JsonObject = Readonly<Record<string, unknown>>;
-
-const NO_FIELDS: JsonObject = Object.freeze({});
-
-/** A message: null (all defaults) reads as an object without fields. */
-function readFields(value: unknown): JsonObject {
-  return readObject(value) ?? NO_FIELDS;
-}
-
-function readObject(value: unknown): JsonObject | null {
-  if (value === null) return null;
-  if (typeof value !== 'object' || Array.isArray(value) || value instanceof ExactJsonNumber) {
-    throw expected('an object', value);
-  }
-  return value as JsonObject;
-}
-
-const NO_ITEMS: readonly never[] = Object.freeze([]);
-
-/** A repeated field; each element read by `read`, errors located by index. */
-function readList<T>(value: unknown, read: (item: unknown) => T): readonly T[] {
-  if (value === null) return NO_ITEMS;
-  if (!Array.isArray(value)) throw expected('an array', value);
-  const items = new Array<T>(value.length);
-  for (let i = 0; i < value.length; i++) {
-    try {
-      items[i] = read(value[i]);
-    } catch (error) {
-      throw within(error, `[${i}]`);
-    }
-  }
-  return items;
 }
 
 function readExportRequest(json: unknown): ExportRequest {
@@ -327,107 +284,5 @@ function readLogRecordField(record: LogRecordFields, key: string, value: unknown
       record.eventName = readString(value);
       break;
   }
-}
-
-function readAttributes(value: unknown): readonly KeyValue[] {
-  return readList(value, readTopKeyValue);
-}
-
-function readTopKeyValue(json: unknown): KeyValue {
-  return readKeyValue(json, 1);
-}
-
-/** A KeyValue whose value sits at nesting level `depth`. */
-function readKeyValue(json: unknown, depth: number): KeyValue {
-  const object = readFields(json);
-  let key = '';
-  let value: AnyValue | null = null;
-  let field = '';
-  try {
-    for (field in object) {
-      if (field === 'key') key = readString(object[field]);
-      else if (field === 'value') value = readAnyValue(object[field], depth);
-    }
-  } catch (error) {
-    throw within(error, `.${field}`);
-  }
-  return { key, value };
-}
-
-const EMPTY_VALUE: AnyValue = Object.freeze({});
-
-/**
- * An AnyValue at nesting level `depth` (1 for a body or attribute value). As in the
- * Collector's decoder, a member given as null is still that member with its default
- * (`{"arrayValue": null}` is an empty array), and the last member in the document wins.
- */
-function readAnyValue(json: unknown, depth: number): AnyValue | null {
-  const object = readObject(json);
-  if (object === null) return null;
-  let result = EMPTY_VALUE;
-  let key = '';
-  try {
-    for (key in object) result = readAnyValueMember(key, object[key], depth) ?? result;
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
-  return result;
-}
-
-function readAnyValueMember(key: string, value: unknown, depth: number): AnyValue | undefined {
-  switch (key) {
-    case 'stringValue':
-    case 'string_value':
-      return { value: 'stringValue', stringValue: readString(value) };
-    case 'boolValue':
-    case 'bool_value':
-      return { value: 'boolValue', boolValue: readBool(value) };
-    case 'intValue':
-    case 'int_value':
-      return { value: 'intValue', intValue: readInt64(value, false) };
-    case 'doubleValue':
-    case 'double_value':
-      return { value: 'doubleValue', doubleValue: readDouble(value) };
-    case 'bytesValue':
-    case 'bytes_value':
-      return { value: 'bytesValue', bytesValue: readBytes(value) };
-    case 'arrayValue':
-    case 'array_value':
-      return { value: 'arrayValue', arrayValue: { values: readNested(value, depth, readArrayItem) } };
-    case 'kvlistValue':
-    case 'kvlist_value':
-      return { value: 'kvlistValue', kvlistValue: { values: readNested(value, depth, readKeyValue) } };
-    case 'stringValueStrindex':
-    case 'string_value_strindex':
-      // Profiles' string-table index: meaningless in logs; pdata treats the value as empty.
-      readInt32(value);
-      return EMPTY_VALUE;
-    default:
-      return undefined;
-  }
-}
-
-function readArrayItem(json: unknown, depth: number): AnyValue {
-  return readAnyValue(json, depth) ?? EMPTY_VALUE;
-}
-
-/** The `values` of an ArrayValue or KeyValueList whose items sit at `depth + 1`. */
-function readNested<T>(json: unknown, depth: number, readItem: (item: unknown, depth: number) => T): readonly T[] {
-  const object = readFields(json);
-  let values: readonly T[] = NO_ITEMS;
-  let key = '';
-  try {
-    for (key in object) {
-      if (key !== 'values') continue;
-      const items = object[key];
-      if (Array.isArray(items) && items.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) {
-        throw new JsonFieldError(`values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
-      }
-      values = readList(items, (item) => readItem(item, depth + 1));
-    }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
-  return values;
 }
 

@@ -171,6 +171,7 @@ describe('decodeJsonRequest refuses', () => {
     ['a resource as an array', '{"resourceLogs":[{"resource":[]}]}', 'resourceLogs[0].resource: expected an object, got an array'],
     ['a schemaUrl as a number', '{"resourceLogs":[{"schemaUrl":3}]}', 'resourceLogs[0].schemaUrl: expected a string, got 3'],
     ['a scope name as an object', '{"resourceLogs":[{"scopeLogs":[{"scope":{"name":{}}}]}]}', 'resourceLogs[0].scopeLogs[0].scope.name: expected a string, got an object'],
+    ['a resource attribute key as a number', '{"resourceLogs":[{"resource":{"attributes":[{"key":1}]}}]}', 'resourceLogs[0].resource.attributes[0].key: expected a string, got 1'],
   ])('%s', (_name, text, message) => {
     expect(decodeError(() => decodeJsonRequest(text)).message).toBe(message);
   });
@@ -187,6 +188,7 @@ describe('decodeJsonRequest refuses', () => {
     ['an unknown severity name', { severityNumber: 'SEVERITY_NUMBER_LOUD' }, 'severityNumber: expected a known enum name or number, got "SEVERITY_NUMBER_LOUD"'],
     ['a severity beyond int32', { severityNumber: 2 ** 31 }, 'severityNumber: expected a 32-bit integer, got 2147483648'],
     ['negative flags', { flags: -1 }, 'flags: expected an unsigned 32-bit integer, got -1'],
+    ['flags as a word', { flags: 'sampled' }, 'flags: expected an unsigned 32-bit integer, got "sampled"'],
     ['a body as a string', { body: 'text' }, 'body: expected an object, got "text"'],
     ['attributes as an object', { attributes: {} }, 'attributes: expected an array, got an object'],
     ['an attribute key as a number', { attributes: [{ key: 5 }] }, 'attributes[0].key: expected a string, got 5'],

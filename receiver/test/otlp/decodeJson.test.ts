@@ -231,6 +231,11 @@ describe('decodeJsonRequest on the JSON mapping quirks', () => {
     expect(row.LogAttributes).toEqual({ array: '[]', map: '{}', text: '' });
   });
 
+  it('reads a profiles string-table index as an empty value, as the Collector does', () => {
+    expect(onlyRow(requestWith({ body: { stringValueStrindex: 4 } })).Body).toBe('');
+    expect(onlyRow(requestWith({ body: { stringValue: 'x', string_value_strindex: 4 } })).Body).toBe('');
+  });
+
   it('lets the last oneof member in the document win', () => {
     const row = onlyRow(requestWith({ body: { stringValue: 'first', intValue: '2' } }));
     expect(row.Body).toBe('2');

@@ -3,6 +3,7 @@ import { renderAnyValue } from '../../src/otlp/index.ts';
 import type { AnyValue, Int64, KeyValue } from '../../src/otlp/index.ts';
 import { otlpRoot } from '../../src/otlp/otlpProto.ts';
 import { nestsTooDeep } from '../../src/otlp/checkNesting.ts';
+import { compareUtf8 } from '../../src/otlp/goFormat.ts';
 import { MAX_ANY_VALUE_DEPTH } from '../../src/otlp/limits.ts';
 import { renderAttributes } from '../../src/otlp/renderAttributes.ts';
 
@@ -186,5 +187,15 @@ describe('renderAttributes', () => {
 
   it('renders an empty list as an empty object', () => {
     expect(renderAttributes([])).toEqual({});
+  });
+});
+
+describe('compareUtf8', () => {
+  it('orders as UTF-8 bytes: code points above U+FFFF after U+E000–U+FFFF, whichever side they are on', () => {
+    expect(compareUtf8('\u{1F600}', '\uFFFD')).toBeGreaterThan(0);
+    expect(compareUtf8('\uFFFD', '\u{1F600}')).toBeLessThan(0);
+    expect(compareUtf8('\u{1F600}', 'a')).toBeGreaterThan(0);
+    expect(compareUtf8('ab', 'abc')).toBeLessThan(0);
+    expect(compareUtf8('same', 'same')).toBe(0);
   });
 });
