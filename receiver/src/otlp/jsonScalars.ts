@@ -74,14 +74,18 @@ function readSmallInteger(value: unknown, min: number, max: number, what: string
   return number;
 }
 
-/** An enum as its number or its name (protobuf JSON allows both; OTLP sends numbers). */
+/**
+ * An enum as its number or its name (protobuf JSON allows both; OTLP sends numbers). A number
+ * in a string ("9") is neither, and the Collector refuses it too.
+ */
 export function readEnum(value: unknown, valuesByName: Readonly<Record<string, number>>): number {
-  if (typeof value === 'string' && !DECIMAL_INTEGER.test(value)) {
-    const number = Object.hasOwn(valuesByName, value) ? valuesByName[value] : undefined;
-    if (number === undefined) throw expected('a known enum name or number', value);
-    return number;
+  if (typeof value !== 'string') {
+    if (typeof value !== 'number') throw expected('a known enum name or number', value);
+    return readInt32(value);
   }
-  return readInt32(value);
+  const number = Object.hasOwn(valuesByName, value) ? valuesByName[value] : undefined;
+  if (number === undefined) throw expected('a known enum name or number', value);
+  return number;
 }
 
 const INT64_MIN = -(2n ** 63n);

@@ -187,6 +187,8 @@ describe('decodeJsonRequest refuses', () => {
     ['a fractional observedTimeUnixNano', { observedTimeUnixNano: 1.5 }, 'observedTimeUnixNano: expected an unsigned 64-bit integer, got 1.5'],
     ['an unknown severity name', { severityNumber: 'SEVERITY_NUMBER_LOUD' }, 'severityNumber: expected a known enum name or number, got "SEVERITY_NUMBER_LOUD"'],
     ['a severity beyond int32', { severityNumber: 2 ** 31 }, 'severityNumber: expected a 32-bit integer, got 2147483648'],
+    ['a severity number in a string', { severityNumber: '9' }, 'severityNumber: expected a known enum name or number, got "9"'],
+    ['a severity as a boolean', { severityNumber: true }, 'severityNumber: expected a known enum name or number, got true'],
     ['negative flags', { flags: -1 }, 'flags: expected an unsigned 32-bit integer, got -1'],
     ['flags as a word', { flags: 'sampled' }, 'flags: expected an unsigned 32-bit integer, got "sampled"'],
     ['a body as a string', { body: 'text' }, 'body: expected an object, got "text"'],

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeJsonRequest, toLogRows } from '../../src/otlp/index.ts';
 import type { LogRow } from '../../src/store/LogRow.ts';
 
-/* Hand-written OTLP/HTTP JSON, following the spec's mapping rules and its examples/logs.json. */
+/*
+ * Hand-written OTLP/HTTP JSON, following the spec's mapping rules and its examples/logs.json.
+ * The null members, last-member-wins, bare 64-bit numbers, enum names and uppercase ids agree
+ * with pdata v1.71.0's JSON decoder (checked with a Go program); base64 is the one place we
+ * accept more (URL-safe and unpadded, which protobuf's JSON mapping allows and pdata refuses).
+ */
 
 function requestWith(record: unknown, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -171,7 +176,6 @@ describe('decodeJsonRequest on the JSON mapping quirks', () => {
   it('accepts severity as a number or as its enum name', () => {
     expect(onlyRow(requestWith({ severityNumber: 21 })).SeverityNumber).toBe(21);
     expect(onlyRow(requestWith({ severityNumber: 'SEVERITY_NUMBER_WARN2' })).SeverityNumber).toBe(14);
-    expect(onlyRow(requestWith({ severityNumber: '9' })).SeverityNumber).toBe(9);
   });
 
   it('ignores unknown fields at every level, whatever their type', () => {
