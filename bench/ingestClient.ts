@@ -7,6 +7,8 @@ export interface ClientJob {
   recordsPerRequest: number;
   concurrency: number;
   durationMs: number;
+  /** Keeps bodies unique across runs, so none is mistaken for a retry. */
+  firstSequence: number;
 }
 
 export interface ClientResult {
@@ -27,7 +29,7 @@ async function run(job: ClientJob): Promise<ClientResult> {
     while (performance.now() < deadline) {
       const sequence = requests;
       requests += 1;
-      const body = withUniqueSuffix(job.bodies[sequence % job.bodies.length]!, sequence);
+      const body = withUniqueSuffix(job.bodies[sequence % job.bodies.length]!, job.firstSequence + sequence);
       const response = await fetch(job.url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },

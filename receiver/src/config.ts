@@ -22,6 +22,8 @@ export interface ReceiverConfig {
   maxQueuedRows: number;
   /** Rows per insert: concurrent requests are batched up to this size. */
   maxBatchRows: number;
+  /** Inserts running at once. */
+  maxConcurrentInserts: number;
   /** Seconds a shed client is told to wait (Retry-After). */
   retryAfterSeconds: number;
   ingestToken?: string;
@@ -45,6 +47,7 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', 64 * MIB, 1024, 1024 * MIB),
     maxQueuedRows: integer(env, 'RECEIVER_MAX_QUEUED_ROWS', 200_000, 1, 10_000_000),
     maxBatchRows: integer(env, 'RECEIVER_MAX_BATCH_ROWS', 50_000, 1, 1_000_000),
+    maxConcurrentInserts: integer(env, 'RECEIVER_MAX_CONCURRENT_INSERTS', 2, 1, 64),
     retryAfterSeconds: integer(env, 'RECEIVER_RETRY_AFTER_SECONDS', 1, 1, 3600),
     ingestToken: env.STACKLENS_INGEST_TOKEN || undefined,
     store: env.CLICKHOUSE_URL

@@ -25,7 +25,7 @@ export async function createReceiver(config: ReceiverConfig, options: ReceiverOp
   const queue = new WriteQueue((payload, token) => store.insertLogs(payload, token), {
     maxQueuedRows: config.maxQueuedRows,
     maxBatchRows: config.maxBatchRows,
-    maxConcurrentWrites: 2,
+    maxConcurrentWrites: config.maxConcurrentInserts,
   });
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: config.maxBodyBytes });
   await app.register(healthRoutes, { store, queue });
