@@ -12,6 +12,7 @@ import {
   toLogRows,
 } from '../otlp/index.ts';
 import { encodeLogRows } from '../store/encodeLogRows.ts';
+import type { LogRow } from '../store/LogRow.ts';
 
 export interface OtlpLogsRouteOptions {
   queue: WriteQueue;
@@ -19,6 +20,8 @@ export interface OtlpLogsRouteOptions {
   maxBodyBytes: number;
   retryAfterSeconds: number;
   ingestToken?: string;
+  /** Called with the rows once they are stored, before the client is answered: the processor's input. */
+  onStored?: (rows: ReadonlyArray<LogRow>) => void;
 }
 
 type WireFormat = 'protobuf' | 'json';
@@ -79,6 +82,7 @@ export const otlpLogsRoutes: FastifyPluginAsync<OtlpLogsRouteOptions> = async (a
       if (rows.length > 0) {
         const token = createHash('sha256').update(body).digest('hex');
         await options.queue.write(encodeLogRows(rows), rows.length, token);
+        options.onStored?.(rows);
       }
       const partial = rejected > 0 ? { rejectedLogRecords: rejected, errorMessage: rejectionMessage ?? '' } : undefined;
       return sendInFormat(reply, format, encodeExportResponse(format, partial));
