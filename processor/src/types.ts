@@ -1,0 +1,220 @@
+/**
+ * The processor's vocabulary: what goes in (stored log records), what the
+ * stages produce (detections, incidents, audit entries, live events), and the
+ * ports through which the receiver persists and publishes them.
+ */
+
+/** A stored log record as the pipeline sees it: the `otel_logs` row, values rendered as strings. */
+export interface PipelineRecord {
+  /** Nanoseconds since the epoch, decimal. */
+  Timestamp: string;
+  TraceId: string;
+  SpanId: string;
+  SeverityText: string;
+  SeverityNumber: number;
+  ServiceName: string;
+  Body: string;
+  ResourceAttributes: Readonly<Record<string, string>>;
+  LogAttributes: Readonly<Record<string, string>>;
+}
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** When an incident of a rule gets a ticket (the ticket stage acts on it). */
+export type TicketPolicy =
+  | { mode: 'auto'; afterOccurrences: number; windowMinutes: number }
+  | { mode: 'manual' }
+  | { mode: 'never' };
+
+/** What a rule looks at. Every condition given must hold; strings compare exactly. */
+export interface RuleMatch {
+  /** `error.code` attribute: one value or any of several. */
+  errorCode?: string | string[];
+  /** Lowest OTel severity number (17 = ERROR). */
+  minSeverityNumber?: number;
+  service?: string | string[];
+  /** Log attributes that must have exactly these values. */
+  attributes?: Record<string, string>;
+  /** JavaScript regular expression tested against the body. */
+  bodyRegex?: string;
+  /** true: the record carries `exception.type`, `exception.message` or `exception.stacktrace`. */
+  hasException?: boolean;
+  /** Rules with `any` match when at least one of the listed matches holds (used by the generic rule). */
+  any?: RuleMatch[];
+}
+
+export interface DetectionRule {
+  id: string;
+  description?: string;
+  match: RuleMatch;
+  /** The error type incidents of this rule carry… */
+  errorType: string;
+  /** …unless one of these attributes is present on the record (first present wins). */
+  errorTypeFrom?: string[];
+  severity: Severity;
+  ticket: TicketPolicy;
+}
+
+export interface RuleSet {
+  /** Tried in order; the first rule that matches a record wins. */
+  rules: DetectionRule[];
+}
+
+export interface Detection {
+  record: PipelineRecord;
+  rule: DetectionRule;
+  errorType: string;
+  severity: Severity;
+  /** Milliseconds since the epoch when the processor saw the record. */
+  detectedAt: number;
+}
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface IncidentSample {
+  timestamp: string; // ISO 8601 with nanoseconds cut to milliseconds
+  traceId: string;
+  spanId: string;
+  storeId: string;
+  kioskId: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+/** One incident per fingerprint. */
+export interface Incident {
+  /** Equal to the fingerprint: stable across restarts and receivers. */
+  id: string;
+  fingerprint: string;
+  service: string;
+  errorType: string;
+  exceptionType: string;
+  severity: Severity;
+  /** The masked message, the incident's title. */
+  title: string;
+  ruleId: string;
+  ticketPolicy: TicketPolicy;
+  status: IncidentStatus;
+  count: number;
+  firstSeen: string; // ISO 8601
+  lastSeen: string; // ISO 8601
+  storeCounts: Record<string, number>;
+  kioskCounts: Record<string, number>;
+  /** The most recent few occurrences, newest first. */
+  samples: IncidentSample[];
+  /** How many times a resolved incident fired again. */
+  regressions: number;
+  /** Milliseconds between the first record's timestamp and its detection. */
+  timeToDetectMs: number;
+  updatedAt: string; // ISO 8601, the version of this state
+}
+
+/** One detected record of an incident (the rows behind histograms and /api/errors). */
+export interface Occurrence {
+  incidentId: string;
+  timestamp: string; // nanoseconds since the epoch, decimal (like otel_logs)
+  detectedAt: number; // ms since the epoch
+  service: string;
+  errorType: string;
+  severity: Severity;
+  storeId: string;
+  kioskId: string;
+  traceId: string;
+  spanId: string;
+  body: string;
+  errorCode: string;
+}
+
+export const AUDIT_STAGES = [
+  'detected',
+  'regressed',
+  'spike',
+  'acknowledged',
+  'resolved',
+  'reopened',
+  'ai.pending',
+  'ai.completed',
+  'ai.failed',
+  'ticket.pending',
+  'ticket.created',
+  'ticket.failed',
+  'ticket.skipped',
+] as const;
+export type AuditStage = (typeof AUDIT_STAGES)[number];
+
+/** The incident's audit trail: the proof of what happened to it, and when. */
+export interface AuditEntry {
+  incidentId: string;
+  stage: AuditStage;
+  at: number; // ms since the epoch
+  detail: string;
+  /** Who did it: 'stacklens' for the pipeline, 'api' for a person through the API. */
+  actor: string;
+}
+
+export interface IncidentSummary {
+  id: string;
+  fingerprint: string;
+  service: string;
+  errorType: string;
+  severity: Severity;
+  title: string;
+  status: IncidentStatus;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  storeCounts: Record<string, number>;
+  kioskCounts: Record<string, number>;
+  regressions: number;
+}
+
+/** Events of the live feed. `at` is ms since the epoch; `seq` orders them per receiver. */
+export type LiveEvent =
+  | {
+      type: 'error.detected';
+      seq: number;
+      at: number;
+      incidentId: string;
+      errorType: string;
+      severity: Severity;
+      service: string;
+      storeId: string;
+      kioskId: string;
+      traceId: string;
+      body: string;
+      /** Occurrences this event stands for: a storm is coalesced, not replayed one by one. */
+      occurrences: number;
+    }
+  | { type: 'incident.created'; seq: number; at: number; incident: IncidentSummary }
+  | {
+      type: 'incident.updated';
+      seq: number;
+      at: number;
+      incident: IncidentSummary;
+      change: 'occurrences' | 'acknowledged' | 'resolved' | 'regressed' | 'reopened';
+    }
+  | {
+      type: 'spike';
+      seq: number;
+      at: number;
+      incident: IncidentSummary;
+      /** Occurrences in the last minute. */
+      ratePerMinute: number;
+      /** The fingerprint's usual occurrences per minute. */
+      baselinePerMinute: number;
+    };
+
+export type LiveEventType = LiveEvent['type'];
+
+/** Where incidents, occurrences and audit entries are kept (ClickHouse in the receiver). */
+export interface IncidentRepository {
+  /** Every incident's latest state, to resume after a restart. */
+  loadIncidents(): Promise<Incident[]>;
+  saveIncidents(incidents: ReadonlyArray<Incident>): Promise<void>;
+  appendOccurrences(occurrences: ReadonlyArray<Occurrence>): Promise<void>;
+  appendAudit(entries: ReadonlyArray<AuditEntry>): Promise<void>;
+}
+
+/** Receives live events as they happen (the WebSocket feed subscribes here). */
+export type LiveEventListener = (event: LiveEvent) => void;

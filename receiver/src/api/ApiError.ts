@@ -1,0 +1,23 @@
+/** Every error the REST API and the live feed answer, with its stable code and HTTP status. */
+export const API_ERRORS = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  CONFLICT: 409,
+  STORE_UNAVAILABLE: 503,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.statusCode = API_ERRORS[code];
+  }
+}
