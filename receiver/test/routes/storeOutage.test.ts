@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createReceiver } from '../../src/receiver.ts';
 import { LogStore } from '../../src/store/LogStore.ts';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
+import { closedPort } from '../support/network.ts';
 import { protobufBody, sdkRecords } from '../support/otlpRequests.ts';
 
 const sockets: Socket[] = [];
@@ -15,14 +16,6 @@ async function blackHole(): Promise<number> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as { port: number }).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function storeAt(port: number, requestTimeoutMs = 10_000): LogStore {

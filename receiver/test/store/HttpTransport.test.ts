@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
 import { openLogStore } from '../../src/store/LogStore.ts';
 import { encodeLogRows } from '../../src/store/encodeLogRows.ts';
 import { sampleRow } from '../support/logRows.ts';
-
-/** A port with nothing listening on it, found by binding and releasing it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../support/network.ts';
 
 describe('HttpTransport against a closed port', () => {
   it('rejects commands, queries and inserts with the connection error', async () => {
