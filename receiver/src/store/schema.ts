@@ -1,3 +1,5 @@
+import { incidentMigrations } from '../incidents/incidentSchema.ts';
+
 /**
  * DDL for the `otel_logs` table in the layout of the Collector's contrib
  * `clickhouseexporter` (since v0.151): same columns, codecs, partitioning,
@@ -69,7 +71,7 @@ export function createDatabaseStatement(options: SchemaOptions): string {
 
 /** The migrations in order; each statement is idempotent, so a rerun is harmless. */
 export function migrations(options: SchemaOptions): Migration[] {
-  return [{ id: '0001_otel_logs', statements: logsTableStatements(options) }];
+  return [{ id: '0001_otel_logs', statements: logsTableStatements(options) }, ...incidentMigrations(options)];
 }
 
 export function migrationsTableStatement(options: SchemaOptions): string {

@@ -9,7 +9,7 @@ function statements(options: Parameters<typeof migrations>[0]): string[] {
 
 describe('otel_logs DDL', () => {
   it('matches the clickhouseexporter layout on a single server', () => {
-    const [ddl, ...rest] = statements(base);
+    const [ddl, ...rest] = migrations(base)[0]!.statements;
     expect(rest).toEqual([]);
     expect(ddl).toContain('CREATE TABLE IF NOT EXISTS stacklens.otel_logs (');
     expect(ddl).toContain('Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1))');
