@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Bearer tokens of the REST API and the live feed: viewers read, admins change. */
 export interface ApiTokens {
@@ -25,26 +25,51 @@ export class ApiTokensError extends Error {
  */
 export function loadApiTokens(env: Record<string, string | undefined>, dataDir: string): ApiTokens {
   const fromEnv = { viewer: env.STACKLENS_VIEWER_TOKEN, admin: env.STACKLENS_ADMIN_TOKEN };
-  const file = join(dataDir, TOKENS_FILE);
-  const stored = existsSync(file) ? readTokensFile(file) : undefined;
-  const generated = stored ?? { viewer: newToken(), admin: newToken() };
-  const tokens = { viewer: fromEnv.viewer || generated.viewer, admin: fromEnv.admin || generated.admin };
-  validate(tokens);
-  if (fromEnv.viewer && fromEnv.admin) return { ...tokens, source: 'environment' };
-  if (!stored) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
-    return { ...tokens, source: 'generated', file };
+  if (fromEnv.viewer && fromEnv.admin) {
+    const tokens = { viewer: fromEnv.viewer, admin: fromEnv.admin };
+    validate(tokens);
+    return { ...tokens, source: 'environment' };
   }
-  return { ...tokens, source: 'file', file };
+  const file = join(dataDir, TOKENS_FILE);
+  const { tokens: kept, created } = existsSync(file)
+    ? { tokens: readTokensFile(file), created: false }
+    : storeOnce(file, { viewer: newToken(), admin: newToken() });
+  const tokens = { viewer: fromEnv.viewer || kept.viewer, admin: fromEnv.admin || kept.admin };
+  validate(tokens);
+  return { ...tokens, source: created ? 'generated' : 'file', file };
+}
+
+/**
+ * Writes the tokens file unless it exists, atomically: a complete temporary
+ * file is hard-linked into place, so two receivers starting on one folder
+ * agree on the first one's tokens and nobody reads a half-written file.
+ */
+function storeOnce(file: string, tokens: StoredTokens): { tokens: StoredTokens; created: boolean } {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  try {
+    chmodSync(temporary, 0o600); // whatever the umask
+    linkSync(temporary, file);
+    return { tokens, created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { tokens: readTokensFile(file), created: false };
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function readTokensFile(file: string): { viewer: string; admin: string } {
+interface StoredTokens {
+  viewer: string;
+  admin: string;
+}
+
+function readTokensFile(file: string): StoredTokens {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { viewer?: unknown; admin?: unknown };
     if (typeof parsed.viewer === 'string' && typeof parsed.admin === 'string') {

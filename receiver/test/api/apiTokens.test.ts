@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,5 +52,34 @@ describe('loadApiTokens', () => {
     writeFileSync(join(dir, TOKENS_FILE), '{"viewer": 1}');
     expect(() => loadApiTokens({}, dir)).toThrow(ApiTokensError);
     expect(() => loadApiTokens({}, dir)).toThrow(/fix or delete it/);
+  });
+
+  it('takes one token from the environment and the other from the file', () => {
+    const dir = dataDir();
+    const tokens = loadApiTokens({ STACKLENS_ADMIN_TOKEN: 'admin-token-0123456789' }, dir);
+    const stored = JSON.parse(readFileSync(join(dir, TOKENS_FILE), 'utf8')) as { viewer: string; admin: string };
+    expect(tokens).toMatchObject({ source: 'generated', viewer: stored.viewer, admin: 'admin-token-0123456789' });
+  });
+
+  it('receivers starting at once on one folder agree on one set of tokens', async () => {
+    const dir = dataDir();
+    const module = new URL('../../src/api/apiTokens.ts', import.meta.url).href;
+    const script = `import { loadApiTokens } from ${JSON.stringify(module)};
+const t = loadApiTokens({}, ${JSON.stringify(dir)});
+console.log(JSON.stringify({ viewer: t.viewer, admin: t.admin, source: t.source }));`;
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+        }),
+      ),
+    );
+    const results = runs.map((out) => JSON.parse(out) as { viewer: string; admin: string; source: string });
+    expect(new Set(results.map((r) => `${r.viewer}/${r.admin}`)).size).toBe(1);
+    expect(results.filter((r) => r.source === 'generated')).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([TOKENS_FILE]);
   });
 });
