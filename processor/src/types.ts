@@ -218,3 +218,28 @@ export interface IncidentRepository {
 
 /** Receives live events as they happen (the WebSocket feed subscribes here). */
 export type LiveEventListener = (event: LiveEvent) => void;
+
+/** A live event before the bus numbers it: what stages hand to `LiveEventBus.publish`. */
+export type UnsequencedLiveEvent = LiveEvent extends infer E ? (E extends LiveEvent ? Omit<E, 'seq'> : never) : never;
+
+/** What happened to an incident, as the tracker tells the later stages (enrich, ticket). */
+export type IncidentChangeKind = 'created' | 'occurrences' | 'regressed' | 'status' | 'spike';
+
+export interface IncidentChange {
+  kind: IncidentChangeKind;
+  /** A snapshot of the incident after the change; the stage may keep it. */
+  incident: Incident;
+  /** New occurrences this change stands for ('created', 'occurrences', 'regressed'); 0 otherwise. */
+  occurrences: number;
+  /** ms since the epoch. */
+  at: number;
+}
+
+/**
+ * The seam for the stages after grouping (enrich, ticket). The tracker calls every stage
+ * synchronously, in order, after each change; a stage does its slow work asynchronously and
+ * must not throw (a throw is reported and the other stages still run).
+ */
+export interface IncidentStage {
+  onIncidentChange(change: IncidentChange): void;
+}

@@ -1,0 +1,536 @@
+import type {
+  AuditEntry,
+  AuditStage,
+  Detection,
+  Incident,
+  IncidentChange,
+  IncidentRepository,
+  IncidentStage,
+  IncidentStatus,
+  UnsequencedLiveEvent,
+} from '../types.ts';
+import type { LiveEventBus } from '../publish/LiveEventBus.ts';
+import { identifyError, type ErrorIdentity } from './identifyError.ts';
+import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
+import { PendingWrites, type PendingWritesLimits } from './PendingWrites.ts';
+import { isoFromMillis, millisFromNanos } from './recordTime.ts';
+import { SpikeDetector, type SpikeOptions } from './SpikeDetector.ts';
+
+export interface IncidentTrackerOptions {
+  repository: IncidentRepository;
+  /** Where live events go: a LiveEventBus, or any function that takes an event without seq. */
+  publish: LiveEventBus | ((event: UnsequencedLiveEvent) => void);
+  /** ms since the epoch [Date.now]. */
+  clock?: () => number;
+  /** How often coalesced events go out and pending writes are flushed [250 ms]. */
+  flushIntervalMs?: number;
+  /** Samples kept per incident, newest first [5]. */
+  maxSamples?: number;
+  spike?: SpikeOptions;
+  /** Bounds of the write buffer held while the repository is slow or down. */
+  pendingLimits?: Partial<PendingWritesLimits>;
+  /** Later stages (enrich, ticket), told of every change in order. */
+  stages?: ReadonlyArray<IncidentStage>;
+  /** Told of failures that must not reach the caller: repository writes, a throwing stage [console.error]. */
+  onError?: (error: unknown) => void;
+}
+
+export interface IncidentTrackerStats {
+  incidents: number;
+  pendingIncidents: number;
+  pendingOccurrences: number;
+  pendingAudit: number;
+  droppedOccurrences: number;
+  droppedAuditEntries: number;
+  /** Detections that arrived before start() finished and did not fit its queue, or after close(). */
+  droppedDetections: number;
+  failedFlushes: number;
+}
+
+/** The pipeline's own actor name in the audit trail. */
+export const PIPELINE_ACTOR = 'stacklens';
+
+/** Detections held while start() loads the incidents, at most. */
+const MAX_QUEUED_BEFORE_START = 100_000;
+
+interface TrackedIncident {
+  incident: Incident;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  updatedMs: number;
+  /** An event about its occurrences went out since the last tick: further ones wait for the tick. */
+  hot: boolean;
+  /** Occurrences not yet announced, and the latest of them. */
+  unannounced: number;
+  latestUnannounced: Detection | undefined;
+}
+
+/** What one record() call did to one incident. */
+interface BatchTouch {
+  tracked: TrackedIncident;
+  occurrences: number;
+  created: boolean;
+  regressed: boolean;
+  /** The batch's latest detections, oldest first, at most maxSamples. */
+  latest: Detection[];
+}
+
+type Lifecycle = 'idle' | 'starting' | 'running' | 'closed';
+
+/**
+ * The group stage: one incident per fingerprint, kept in memory and written to the repository
+ * in batches.
+ *
+ * Live events are coalesced per incident: the first occurrences after a quiet period are
+ * announced at once (low latency for the usual single error), further ones are summed and
+ * announced at the next tick, one `error.detected` (saying how many occurrences it stands for)
+ * and one `incident.updated` per incident per tick. A storm of 10,000 identical errors is one
+ * `incident.created` and a handful of updates. Creation, regression, status changes and spikes
+ * are announced at once.
+ *
+ * Writes (changed incidents, occurrence rows, audit entries) go out at each tick in at most
+ * three repository calls; a failed call is kept and retried at the next tick (PendingWrites
+ * says what happens when that buffer overflows).
+ */
+export class IncidentTracker {
+  readonly #repository: IncidentRepository;
+  readonly #publish: (event: UnsequencedLiveEvent) => void;
+  readonly #clock: () => number;
+  readonly #flushIntervalMs: number;
+  readonly #maxSamples: number;
+  readonly #spikes: SpikeDetector;
+  readonly #pending: PendingWrites;
+  readonly #stages: IncidentStage[];
+  readonly #onError: (error: unknown) => void;
+
+  readonly #incidents = new Map<string, TrackedIncident>();
+  /** Incidents that announced something since the last tick. */
+  readonly #hot = new Set<TrackedIncident>();
+  #lifecycle: Lifecycle = 'idle';
+  #starting: Promise<void> | undefined;
+  #queuedBeforeStart: Detection[] = [];
+  #droppedDetections = 0;
+  #failedFlushes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** The write in flight, if any: writes never overlap, so versions reach the repository in order. */
+  #writing: Promise<void> | undefined;
+
+  constructor(options: IncidentTrackerOptions) {
+    this.#repository = options.repository;
+    const { publish } = options;
+    this.#publish = typeof publish === 'function' ? publish : (event) => void publish.publish(event);
+    this.#clock = options.clock ?? Date.now;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.#maxSamples = options.maxSamples ?? 5;
+    this.#spikes = new SpikeDetector(options.spike);
+    this.#pending = new PendingWrites(options.pendingLimits);
+    this.#stages = [...(options.stages ?? [])];
+    this.#onError = options.onError ?? ((error) => console.error('stacklens processor:', error));
+  }
+
+  /**
+   * Loads the incidents the repository holds (so a restart continues them instead of creating
+   * them again), then starts the flush timer. Detections recorded before it finishes are
+   * queued and applied once loaded.
+   * @throws whatever the repository's loadIncidents throws; the tracker can be started again.
+   */
+  start(): Promise<void> {
+    if (this.#lifecycle === 'closed') return Promise.reject(new Error('IncidentTracker is closed'));
+    this.#starting ??= this.#load();
+    return this.#starting;
+  }
+
+  async #load(): Promise<void> {
+    this.#lifecycle = 'starting';
+    let loaded: Incident[];
+    try {
+      loaded = await this.#repository.loadIncidents();
+    } catch (error) {
+      this.#lifecycle = 'idle';
+      this.#starting = undefined;
+      throw error;
+    }
+    for (const stored of loaded) {
+      const known = this.#incidents.get(stored.id);
+      // A store that keeps versions may hand back more than one: the latest wins.
+      if (known !== undefined && Date.parse(stored.updatedAt) <= known.updatedMs) continue;
+      this.#incidents.set(stored.id, trackedFrom(structuredClone(stored)));
+    }
+    if (this.#lifecycle !== 'starting') return; // closed while loading
+    this.#lifecycle = 'running';
+    this.#timer = setInterval(() => this.#tick(), this.#flushIntervalMs);
+    this.#timer.unref();
+    const queued = this.#queuedBeforeStart;
+    this.#queuedBeforeStart = [];
+    if (queued.length > 0) this.record(queued);
+  }
+
+  /** Adds a later stage (enrich, ticket); it hears of changes from now on. */
+  addStage(stage: IncidentStage): void {
+    this.#stages.push(stage);
+  }
+
+  /** Applies detections to their incidents. Synchronous and cheap; events and writes follow. */
+  record(detections: ReadonlyArray<Detection>): void {
+    if (detections.length === 0) return;
+    if (this.#lifecycle !== 'running') {
+      this.#queueBeforeStart(detections);
+      return;
+    }
+    const now = this.#clock();
+    const touches = new Map<string, BatchTouch>();
+    for (const detection of detections) {
+      const identity = identifyError(detection);
+      let touch = touches.get(identity.fingerprint);
+      if (touch === undefined) {
+        touch = this.#touch(identity, detection, now);
+        touches.set(identity.fingerprint, touch);
+      }
+      this.#count(touch, detection);
+    }
+    for (const touch of touches.values()) this.#finishTouch(touch, now);
+  }
+
+  #queueBeforeStart(detections: ReadonlyArray<Detection>): void {
+    if (this.#lifecycle === 'closed') {
+      this.#droppedDetections += detections.length;
+      return;
+    }
+    for (const detection of detections) this.#queuedBeforeStart.push(detection);
+    const excess = this.#queuedBeforeStart.length - MAX_QUEUED_BEFORE_START;
+    if (excess > 0) {
+      this.#queuedBeforeStart = this.#queuedBeforeStart.slice(excess);
+      this.#droppedDetections += excess;
+    }
+  }
+
+  /** The incident a fingerprint's first detection in this batch belongs to: found, regressed or new. */
+  #touch(identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
+    const existing = this.#incidents.get(identity.fingerprint);
+    if (existing === undefined) {
+      const tracked = this.#create(identity, detection, now);
+      return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+    }
+    const regressed = existing.incident.status === 'resolved';
+    if (regressed) {
+      existing.incident.status = 'open';
+      existing.incident.regressions += 1;
+      this.#audit(existing.incident.id, 'regressed', now, `fired again after being resolved (regression ${existing.incident.regressions})`);
+    }
+    return { tracked: existing, occurrences: 0, created: false, regressed, latest: [] };
+  }
+
+  #create(identity: ErrorIdentity, detection: Detection, now: number): TrackedIncident {
+    const { record } = detection;
+    const seenMs = millisFromNanos(record.Timestamp, detection.detectedAt);
+    const seen = isoFromMillis(seenMs);
+    const incident: Incident = {
+      id: identity.fingerprint,
+      fingerprint: identity.fingerprint,
+      service: record.ServiceName,
+      errorType: detection.errorType,
+      exceptionType: identity.exceptionType,
+      severity: detection.severity,
+      title: identity.maskedMessage !== '' ? identity.maskedMessage : detection.errorType,
+      ruleId: detection.rule.id,
+      ticketPolicy: detection.rule.ticket,
+      status: 'open',
+      count: 0,
+      firstSeen: seen,
+      lastSeen: seen,
+      storeCounts: {},
+      kioskCounts: {},
+      samples: [],
+      regressions: 0,
+      // Clocks of other hosts may run ahead: a negative delay would only mean skew.
+      timeToDetectMs: Math.max(0, detection.detectedAt - seenMs),
+      updatedAt: isoFromMillis(now),
+    };
+    const tracked = trackedFrom(incident);
+    this.#incidents.set(incident.id, tracked);
+    this.#audit(incident.id, 'detected', now, `rule ${detection.rule.id}: ${detection.errorType} (${detection.severity}) in ${incident.service}`);
+    return tracked;
+  }
+
+  /** Per-occurrence work: counts, seen times and the occurrence row. Samples wait for the batch's end. */
+  #count(touch: BatchTouch, detection: Detection): void {
+    const { tracked } = touch;
+    const { incident } = tracked;
+    const { record } = detection;
+    incident.count += 1;
+    const seenMs = millisFromNanos(record.Timestamp, detection.detectedAt);
+    if (seenMs > tracked.lastSeenMs) tracked.lastSeenMs = seenMs;
+    if (seenMs < tracked.firstSeenMs) tracked.firstSeenMs = seenMs;
+    const storeId = record.LogAttributes[STORE_ID];
+    if (storeId !== undefined && storeId !== '') incident.storeCounts[storeId] = (incident.storeCounts[storeId] ?? 0) + 1;
+    const kioskId = record.LogAttributes[KIOSK_ID];
+    if (kioskId !== undefined && kioskId !== '') incident.kioskCounts[kioskId] = (incident.kioskCounts[kioskId] ?? 0) + 1;
+    this.#pending.addOccurrence(occurrenceOf(incident.id, detection));
+    touch.occurrences += 1;
+    touch.latest.push(detection);
+    if (touch.latest.length > this.#maxSamples) touch.latest.shift();
+  }
+
+  #finishTouch(touch: BatchTouch, now: number): void {
+    const { tracked, occurrences } = touch;
+    const { incident } = tracked;
+    const latest = touch.latest.at(-1) as Detection;
+    // A rules reload may have changed the rule's severity or policy: the incident follows the latest.
+    incident.severity = latest.severity;
+    incident.ruleId = latest.rule.id;
+    incident.ticketPolicy = latest.rule.ticket;
+    incident.firstSeen = isoFromMillis(tracked.firstSeenMs);
+    incident.lastSeen = isoFromMillis(tracked.lastSeenMs);
+    const newSamples = touch.latest.map(sampleOf).reverse();
+    incident.samples = newSamples.concat(incident.samples).slice(0, this.#maxSamples);
+    this.#changed(tracked, now);
+
+    if (touch.created) {
+      this.#emit({ type: 'incident.created', at: now, incident: summaryOf(incident) });
+      this.#notify('created', tracked, occurrences, now);
+    } else if (touch.regressed) {
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: 'regressed' });
+      this.#notify('regressed', tracked, occurrences, now);
+    }
+
+    if (tracked.hot) {
+      tracked.unannounced += occurrences;
+      tracked.latestUnannounced = latest;
+    } else {
+      this.#announce(tracked, latest, occurrences, now, !(touch.created || touch.regressed));
+    }
+
+    const spike = this.#spikes.observe(incident.id, occurrences, now);
+    if (spike !== undefined) {
+      this.#audit(incident.id, 'spike', now, `${spike.ratePerMinute}/min against a baseline of ${spike.baselinePerMinute}/min`);
+      this.#emit({ type: 'spike', at: now, incident: summaryOf(incident), ...spike });
+      this.#notify('spike', tracked, 0, now);
+    }
+  }
+
+  /** One `error.detected` for `occurrences` occurrences, and the matching update unless creation or regression said it. */
+  #announce(tracked: TrackedIncident, latest: Detection, occurrences: number, now: number, withUpdate: boolean): void {
+    const { incident } = tracked;
+    const { record } = latest;
+    this.#emit({
+      type: 'error.detected',
+      at: now,
+      incidentId: incident.id,
+      errorType: latest.errorType,
+      severity: latest.severity,
+      service: record.ServiceName,
+      storeId: record.LogAttributes[STORE_ID] ?? '',
+      kioskId: record.LogAttributes[KIOSK_ID] ?? '',
+      traceId: record.TraceId,
+      body: cutBody(record.Body),
+      occurrences,
+    });
+    if (withUpdate) {
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: 'occurrences' });
+      this.#notify('occurrences', tracked, occurrences, now);
+    }
+    tracked.hot = true;
+    this.#hot.add(tracked);
+  }
+
+  /** Sends out what was held back since the last tick; an incident with nothing held back cools down. */
+  #announceHeldBack(now: number): void {
+    for (const tracked of this.#hot) {
+      const latest = tracked.latestUnannounced;
+      if (tracked.unannounced > 0 && latest !== undefined) {
+        const occurrences = tracked.unannounced;
+        tracked.unannounced = 0;
+        tracked.latestUnannounced = undefined;
+        this.#announce(tracked, latest, occurrences, now, true);
+      } else {
+        tracked.hot = false;
+        this.#hot.delete(tracked);
+      }
+    }
+  }
+
+  /** Marks an incident acknowledged. Undefined for an unknown id. */
+  acknowledge(id: string, actor: string): Incident | undefined {
+    return this.#setStatus(id, 'acknowledged', actor, 'acknowledged');
+  }
+
+  /** Marks an incident resolved: its next occurrence is a regression. Undefined for an unknown id. */
+  resolve(id: string, actor: string): Incident | undefined {
+    return this.#setStatus(id, 'resolved', actor, 'resolved');
+  }
+
+  /** Opens an acknowledged or resolved incident again. Undefined for an unknown id. */
+  reopen(id: string, actor: string): Incident | undefined {
+    return this.#setStatus(id, 'open', actor, 'reopened');
+  }
+
+  /** Any status may change to any other; asking for the status it has already changes nothing. */
+  #setStatus(
+    id: string,
+    status: IncidentStatus,
+    actor: string,
+    stage: AuditStage & ('acknowledged' | 'resolved' | 'reopened'),
+  ): Incident | undefined {
+    const tracked = this.#incidents.get(id);
+    if (tracked === undefined) return undefined;
+    const { incident } = tracked;
+    if (incident.status !== status) {
+      const now = this.#clock();
+      const before = incident.status;
+      incident.status = status;
+      this.#changed(tracked, now);
+      this.#audit(id, stage, now, `${before} → ${status}`, actor);
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: stage });
+      this.#notify('status', tracked, 0, now);
+    }
+    return structuredClone(incident);
+  }
+
+  /**
+   * Adds an entry to an incident's audit trail, written with the next flush: the way later
+   * stages record `ai.*` and `ticket.*` steps. False for an unknown incident.
+   */
+  appendAudit(incidentId: string, stage: AuditStage, detail: string, actor: string = PIPELINE_ACTOR): boolean {
+    if (!this.#incidents.has(incidentId)) return false;
+    this.#audit(incidentId, stage, this.#clock(), detail, actor);
+    return true;
+  }
+
+  /** A copy of the incident's current state, undefined for an unknown id. */
+  get(id: string): Incident | undefined {
+    const tracked = this.#incidents.get(id);
+    return tracked === undefined ? undefined : structuredClone(tracked.incident);
+  }
+
+  /** Copies of all incidents, most recently seen first. */
+  list(): Incident[] {
+    return [...this.#incidents.values()]
+      .sort((a, b) => b.lastSeenMs - a.lastSeenMs)
+      .map((tracked) => structuredClone(tracked.incident));
+  }
+
+  stats(): IncidentTrackerStats {
+    const pending = this.#pending.counts;
+    return {
+      incidents: this.#incidents.size,
+      pendingIncidents: pending.incidents,
+      pendingOccurrences: pending.occurrences,
+      pendingAudit: pending.audit,
+      droppedOccurrences: pending.droppedOccurrences,
+      droppedAuditEntries: pending.droppedAuditEntries,
+      droppedDetections: this.#droppedDetections,
+      failedFlushes: this.#failedFlushes,
+    };
+  }
+
+  /**
+   * Sends the held-back events and writes everything pending. Resolves once written; rejects
+   * with the repository's error when a write failed, the data being kept for the next flush.
+   */
+  async flush(): Promise<void> {
+    this.#announceHeldBack(this.#clock());
+    // Wait for a write in flight, then write what gathered meanwhile.
+    while (this.#writing !== undefined) await this.#writing.catch(() => {});
+    if (this.#pending.isEmpty) return;
+    const writing = this.#write();
+    this.#writing = writing;
+    try {
+      await writing;
+    } finally {
+      if (this.#writing === writing) this.#writing = undefined;
+    }
+  }
+
+  #tick(): void {
+    if (this.#writing !== undefined) {
+      // The repository is still busy with the last batch: announce, and write on a later tick.
+      this.#announceHeldBack(this.#clock());
+      return;
+    }
+    this.flush().catch((error: unknown) => this.#onError(error));
+  }
+
+  async #write(): Promise<void> {
+    const batch = this.#pending.take();
+    const incidents = batch.incidentIds.flatMap((id) => {
+      const tracked = this.#incidents.get(id);
+      return tracked === undefined ? [] : [structuredClone(tracked.incident)];
+    });
+    const [saved, appended, audited] = await Promise.allSettled([
+      incidents.length > 0 ? this.#repository.saveIncidents(incidents) : undefined,
+      batch.occurrences.length > 0 ? this.#repository.appendOccurrences(batch.occurrences) : undefined,
+      batch.audit.length > 0 ? this.#repository.appendAudit(batch.audit) : undefined,
+    ]);
+    const failed = [saved, appended, audited].filter((result) => result.status === 'rejected');
+    if (failed.length === 0) return;
+    this.#pending.giveBack({
+      incidentIds: saved.status === 'rejected' ? batch.incidentIds : [],
+      occurrences: appended.status === 'rejected' ? batch.occurrences : [],
+      audit: audited.status === 'rejected' ? batch.audit : [],
+    });
+    this.#failedFlushes += 1;
+    const reasons = failed.map((result) => (result as PromiseRejectedResult).reason as unknown);
+    throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'incident repository writes failed');
+  }
+
+  /**
+   * Stops the timer, sends the held-back events and writes what is pending. Later detections
+   * are dropped (counted in stats). Rejects when the final write fails.
+   */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    const wasRunning = this.#lifecycle === 'running';
+    this.#lifecycle = 'closed';
+    this.#droppedDetections += this.#queuedBeforeStart.length;
+    this.#queuedBeforeStart = [];
+    if (wasRunning) await this.flush();
+  }
+
+  #changed(tracked: TrackedIncident, now: number): void {
+    // Each saved state is a new version: never the same or an older updatedAt than the last.
+    tracked.updatedMs = Math.max(now, tracked.updatedMs + 1);
+    tracked.incident.updatedAt = isoFromMillis(tracked.updatedMs);
+    this.#pending.markChanged(tracked.incident.id);
+  }
+
+  #audit(incidentId: string, stage: AuditStage, at: number, detail: string, actor: string = PIPELINE_ACTOR): void {
+    const entry: AuditEntry = { incidentId, stage, at, detail, actor };
+    this.#pending.addAudit(entry);
+  }
+
+  #emit(event: UnsequencedLiveEvent): void {
+    try {
+      this.#publish(event);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  #notify(kind: IncidentChange['kind'], tracked: TrackedIncident, occurrences: number, at: number): void {
+    if (this.#stages.length === 0) return;
+    const change: IncidentChange = { kind, incident: structuredClone(tracked.incident), occurrences, at };
+    for (const stage of this.#stages) {
+      try {
+        stage.onIncidentChange(change);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+  }
+}
+
+function trackedFrom(incident: Incident): TrackedIncident {
+  const firstSeenMs = Date.parse(incident.firstSeen);
+  const lastSeenMs = Date.parse(incident.lastSeen);
+  const updatedMs = Date.parse(incident.updatedAt);
+  return {
+    incident,
+    firstSeenMs: Number.isNaN(firstSeenMs) ? Infinity : firstSeenMs,
+    lastSeenMs: Number.isNaN(lastSeenMs) ? -Infinity : lastSeenMs,
+    updatedMs: Number.isNaN(updatedMs) ? 0 : updatedMs,
+    hot: false,
+    unannounced: 0,
+    latestUnannounced: undefined,
+  };
+}

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+
+/** What makes two occurrences the same error. */
+export interface FingerprintInput {
+  service: string;
+  errorType: string;
+  /** `exception.type`, '' when absent. */
+  exceptionType: string;
+  /** The message after maskMessage. */
+  maskedMessage: string;
+  /** topStackFrame of the stack, '' when absent. */
+  topFrame: string;
+}
+
+/**
+ * The incident key: the first 16 hex digits (64 bits) of a SHA-256 over the parts, each
+ * length-prefixed so that no two different inputs produce the same hashed text.
+ *
+ * 64 bits are plenty for this purpose: by the birthday bound, the chance that any two of a
+ * million distinct errors share a fingerprint is about n²/2⁶⁵ ≈ 3·10⁻⁸, and a collision would
+ * merge two incidents, not lose data. The short id reads well in URLs, Jira labels and logs.
+ */
+export function fingerprint(input: FingerprintInput): string {
+  const hash = createHash('sha256');
+  for (const part of [input.service, input.errorType, input.exceptionType, input.maskedMessage, input.topFrame]) {
+    hash.update(`${part.length}:${part}\n`);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
