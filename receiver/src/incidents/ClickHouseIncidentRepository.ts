@@ -1,14 +1,6 @@
-import type {
-  AuditEntry,
-  Incident,
-  IncidentRepository,
-  IncidentSample,
-  IncidentStatus,
-  Occurrence,
-  Severity,
-  TicketPolicy,
-} from '@stacklens/processor';
+import type { AuditEntry, Incident, IncidentRepository, Occurrence } from '@stacklens/processor';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
+import { INCIDENT_SELECT, incidentFromRow, type IncidentRow } from './incidentRow.ts';
 import { incidentTables, type IncidentTables } from './incidentSchema.ts';
 
 const INCIDENT_COLUMNS = [
@@ -50,35 +42,6 @@ const OCCURRENCE_COLUMNS = [
 ] as const;
 
 const AUDIT_COLUMNS = ['incidentId', 'stage', 'at', 'detail', 'actor'] as const;
-
-/** An `incidents` row as SELECTed by `loadIncidents` (64-bit integers may arrive quoted). */
-interface IncidentRow {
-  id: string;
-  fingerprint: string;
-  service: string;
-  errorType: string;
-  exceptionType: string;
-  severity: string;
-  title: string;
-  ruleId: string;
-  ticketPolicy: string;
-  status: string;
-  count: number | string;
-  firstSeenMs: number | string;
-  lastSeenMs: number | string;
-  storeCounts: Record<string, number | string>;
-  kioskCounts: Record<string, number | string>;
-  samples: string;
-  regressions: number | string;
-  timeToDetectMs: number | string;
-  updatedAtMs: number | string;
-  version: number | string;
-}
-
-/** The SELECT list that turns an `incidents` row back into an Incident (times as ms, timezone-free). */
-export const INCIDENT_SELECT = `id, fingerprint, service, errorType, exceptionType, severity, title, ruleId, ticketPolicy,
-    status, count, toUnixTimestamp64Milli(firstSeen) AS firstSeenMs, toUnixTimestamp64Milli(lastSeen) AS lastSeenMs,
-    storeCounts, kioskCounts, samples, regressions, timeToDetectMs, toUnixTimestamp64Milli(updatedAt) AS updatedAtMs, version`;
 
 /**
  * The processor's IncidentRepository on ClickHouse: each call is one batched
@@ -163,42 +126,6 @@ export class ClickHouseIncidentRepository implements IncidentRepository {
       version,
     ];
   }
-}
-
-export function incidentFromRow(row: IncidentRow): Incident {
-  return {
-    id: row.id,
-    fingerprint: row.fingerprint,
-    service: row.service,
-    errorType: row.errorType,
-    exceptionType: row.exceptionType,
-    severity: row.severity as Severity,
-    title: row.title,
-    ruleId: row.ruleId,
-    ticketPolicy: JSON.parse(row.ticketPolicy) as TicketPolicy,
-    status: row.status as IncidentStatus,
-    count: Number(row.count),
-    firstSeen: isoFromMs(row.firstSeenMs),
-    lastSeen: isoFromMs(row.lastSeenMs),
-    storeCounts: numbers(row.storeCounts),
-    kioskCounts: numbers(row.kioskCounts),
-    samples: JSON.parse(row.samples) as IncidentSample[],
-    regressions: Number(row.regressions),
-    timeToDetectMs: Number(row.timeToDetectMs),
-    updatedAt: isoFromMs(row.updatedAtMs),
-  };
-}
-
-export type { IncidentRow };
-
-export function isoFromMs(ms: number | string): string {
-  return new Date(Number(ms)).toISOString();
-}
-
-function numbers(map: Record<string, number | string>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(map)) out[key] = Number(value);
-  return out;
 }
 
 // Occurrence timestamps are decimal nanoseconds; anything else would corrupt the JSON line.
