@@ -27,6 +27,13 @@ export interface ReceiverConfig {
   /** Seconds a shed client is told to wait (Retry-After). */
   retryAfterSeconds: number;
   ingestToken?: string;
+  /** The receiver's own files (the generated API tokens; the embedded store's data by default). */
+  dataDir: string;
+  /** STACKLENS_VIEWER_TOKEN / STACKLENS_ADMIN_TOKEN; the generated tokens stand in for those not given. */
+  viewerToken?: string;
+  adminToken?: string;
+  /** A detection rules file (YAML or JSON); the processor's default rules when absent. */
+  rulesFile?: string;
   store: StoreConfig;
 }
 
@@ -41,6 +48,7 @@ const MIB = 1024 * 1024;
 export function loadConfig(env: Env = process.env): ReceiverConfig {
   const retentionDays = integer(env, 'STACKLENS_RETENTION_DAYS', 30, 1, 36_500);
   const database = identifier(env, 'CLICKHOUSE_DATABASE', 'stacklens');
+  const dataDir = resolve(env.STACKLENS_DATA_DIR || './data');
   return {
     host: env.RECEIVER_HOST || '127.0.0.1',
     port: integer(env, 'RECEIVER_PORT', 4318, 0, 65_535),
@@ -50,6 +58,10 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     maxConcurrentInserts: integer(env, 'RECEIVER_MAX_CONCURRENT_INSERTS', 2, 1, 64),
     retryAfterSeconds: integer(env, 'RECEIVER_RETRY_AFTER_SECONDS', 1, 1, 3600),
     ingestToken: env.STACKLENS_INGEST_TOKEN || undefined,
+    dataDir,
+    viewerToken: env.STACKLENS_VIEWER_TOKEN || undefined,
+    adminToken: env.STACKLENS_ADMIN_TOKEN || undefined,
+    rulesFile: env.STACKLENS_RULES_FILE ? resolve(env.STACKLENS_RULES_FILE) : undefined,
     store: env.CLICKHOUSE_URL
       ? {
           kind: 'server',
@@ -62,7 +74,7 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
         }
       : {
           kind: 'chdb',
-          dataDir: resolve(env.STACKLENS_DATA_DIR || './data'),
+          dataDir,
           database,
           retentionDays,
         },

@@ -1,5 +1,7 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { createReceiver } from './receiver.ts';
+import { RuleSetError } from '@stacklens/processor';
+import { ApiTokensError } from './api/apiTokens.ts';
+import { ConfigError, loadConfig, type ReceiverConfig } from './config.ts';
+import { createReceiver, type Receiver } from './receiver.ts';
 
 /** `npm run start -w @stacklens/receiver`: the receiver alone, configured from the environment. */
 async function main(): Promise<void> {
@@ -7,6 +9,7 @@ async function main(): Promise<void> {
   const receiver = await createReceiver(config, { logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   const address = await receiver.app.listen({ host: config.host, port: config.port });
   receiver.app.log.info(`StackLens receiver: OTLP/HTTP logs at ${address}/v1/logs, store: ${receiver.store.transport.description}`);
+  printTokens(receiver, config, address);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -25,8 +28,31 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * The API tokens for whoever started the receiver, straight to stdout and
+ * never through the structured logger (whose output may be shipped
+ * elsewhere). A token given in the environment is never printed: its owner
+ * has it already.
+ */
+function printTokens(receiver: Receiver, config: ReceiverConfig, address: string): void {
+  const { tokens } = receiver;
+  const lines = [`StackLens API at ${address}/api (OpenAPI document: ${address}/api/docs/json)`];
+  if (!config.viewerToken) lines.push(`  viewer token (read):   ${tokens.viewer}`);
+  if (!config.adminToken) lines.push(`  admin token (change):  ${tokens.admin}`);
+  if (tokens.file) lines.push(`  ${tokens.source === 'generated' ? 'generated into' : 'read from'} ${tokens.file} (mode 0600)`);
+  if (config.viewerToken && config.adminToken) lines.push('  tokens: from STACKLENS_VIEWER_TOKEN and STACKLENS_ADMIN_TOKEN');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error;
+  const message =
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : error instanceof RuleSetError
+        ? `detection rules error: ${error.message}`
+        : error instanceof ApiTokensError
+          ? `API tokens error: ${error.message}`
+          : error;
   console.error('StackLens receiver failed to start:', message);
   process.exit(1);
 });

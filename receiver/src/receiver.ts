@@ -1,6 +1,24 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  createPipeline,
+  defaultRuleSet,
+  LiveEventBus,
+  loadRuleSet,
+  watchRuleSet,
+  type IncidentTracker,
+  type Pipeline,
+  type RuleSetWatcher,
+} from '@stacklens/processor';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { loadApiTokens, type ApiTokens } from './api/apiTokens.ts';
+import { restApi } from './api/restApi.ts';
+import { trackerActions } from './api/trackerActions.ts';
 import type { ReceiverConfig } from './config.ts';
+import { ClickHouseIncidentRepository } from './incidents/ClickHouseIncidentRepository.ts';
+import { ErrorQueries } from './incidents/ErrorQueries.ts';
+import { IncidentQueries } from './incidents/IncidentQueries.ts';
+import { StatsQueries } from './incidents/StatsQueries.ts';
 import { WriteQueue } from './ingest/WriteQueue.ts';
+import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { otlpLogsRoutes } from './routes/otlpLogs.ts';
 import { openLogStore, type LogStore } from './store/LogStore.ts';
@@ -9,7 +27,15 @@ export interface Receiver {
   app: FastifyInstance;
   store: LogStore;
   queue: WriteQueue;
-  /** Stops taking requests, stores what was accepted, then closes the store. */
+  /** detect → group → publish, fed with every stored record. */
+  pipeline: Pipeline;
+  tracker: IncidentTracker;
+  /** The live events (the WebSocket feed subscribes here). */
+  bus: LiveEventBus;
+  repository: ClickHouseIncidentRepository;
+  /** The API's bearer tokens and where they came from. */
+  tokens: ApiTokens;
+  /** Stops taking requests, stores what was accepted, writes the pipeline's pending incidents, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -17,34 +43,156 @@ export interface ReceiverOptions {
   logger?: FastifyServerOptions['logger'];
   /** An already open store (tests and benchmarks share one per process). */
   store?: LogStore;
+  /** Settings of the live feed at /api/live (heartbeat, backfill, slow-client limit…); its defaults otherwise. */
+  live?: Omit<Partial<LiveFeedOptions>, 'bus' | 'tokens'>;
 }
 
-/** Builds the receiver: store, write queue and HTTP routes. Call `app.listen` to serve. */
+/** How long the pipeline waits before trying again to load the incidents when the store did not answer. */
+const START_RETRY_MS = 5_000;
+
+/**
+ * Builds the receiver: rules, API tokens, store, write queue, the processor
+ * pipeline behind the OTLP route, the REST API under /api and the health
+ * route. Call `app.listen` to serve.
+ * @throws RuleSetError for an unusable rules file, ApiTokensError for unusable tokens.
+ */
 export async function createReceiver(config: ReceiverConfig, options: ReceiverOptions = {}): Promise<Receiver> {
+  // What can be refused is checked before the store is opened.
+  const ruleSet = config.rulesFile ? loadRuleSet(config.rulesFile) : defaultRuleSet();
+  const tokens = loadApiTokens(
+    { STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_ADMIN_TOKEN: config.adminToken },
+    config.dataDir,
+  );
   const store = options.store ?? (await openLogStore(config.store));
+  try {
+    return await assemble(config, options, store, ruleSet, tokens);
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: ReceiverConfig,
+  options: ReceiverOptions,
+  store: LogStore,
+  ruleSet: ReturnType<typeof defaultRuleSet>,
+  tokens: ApiTokens,
+): Promise<Receiver> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.maxBodyBytes,
+    // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  const bus = new LiveEventBus({
+    onListenerError: (error) => app.log.warn({ err: error }, 'a live-feed listener failed'),
+  });
+  const repository = new ClickHouseIncidentRepository(store.transport, store.database);
+  const pipeline = createPipeline({
+    ruleSet,
+    repository,
+    bus,
+    onError: (error) => app.log.error({ err: error }, 'incident pipeline'),
+  });
+  const { tracker } = pipeline;
+  const stopStarting = await startPipeline(pipeline, app.log);
+  const watcher = config.rulesFile ? watchRules(config.rulesFile, pipeline, app.log) : undefined;
+
   const queue = new WriteQueue((payload, token) => store.insertLogs(payload, token), {
     maxQueuedRows: config.maxQueuedRows,
     maxBatchRows: config.maxBatchRows,
     maxConcurrentWrites: config.maxConcurrentInserts,
   });
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: config.maxBodyBytes });
   await app.register(healthRoutes, { store, queue });
   await app.register(otlpLogsRoutes, {
     queue,
     maxBodyBytes: config.maxBodyBytes,
     retryAfterSeconds: config.retryAfterSeconds,
     ingestToken: config.ingestToken,
+    onStored: (rows) => pipeline.consume(rows),
   });
+  await app.register(restApi, {
+    prefix: '/api',
+    tokens,
+    incidents: new IncidentQueries(store.transport, repository.tables),
+    errors: new ErrorQueries(store.transport, repository.tables),
+    stats: new StatsQueries(store.transport, repository.tables),
+    actions: trackerActions(tracker, app.log),
+    // The live feed shares the API's scope: its bearer roles, error bodies and OpenAPI document.
+    extensions: [
+      async (api) => {
+        await api.register(liveFeedRoutes, { ...options.live, bus, tokens });
+      },
+    ],
+  });
+
   return {
     app,
     store,
     queue,
+    pipeline,
+    tracker,
+    bus,
+    repository,
+    tokens,
     async close() {
+      stopStarting();
+      watcher?.close();
       await closeServer(app);
       await queue.close();
-      if (!options.store) await store.close();
+      try {
+        await pipeline.close();
+      } finally {
+        if (!options.store) await store.close();
+      }
     },
   };
+}
+
+/**
+ * Loads the stored incidents before serving, so a restart continues them. If
+ * the store does not answer, the receiver serves anyway and keeps trying in
+ * the background; detections wait in the tracker's bounded queue meanwhile.
+ * Returns a function that stops the retries.
+ */
+async function startPipeline(pipeline: Pipeline, log: FastifyBaseLogger): Promise<() => void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (): Promise<boolean> => {
+    try {
+      await pipeline.start();
+      return true;
+    } catch (error) {
+      if (!stopped) log.error({ err: error }, `could not load the incidents; detection waits, next try in ${START_RETRY_MS / 1000} s`);
+      return false;
+    }
+  };
+  const retryLater = (): void => {
+    timer = setTimeout(() => {
+      void attempt().then((started) => {
+        if (!started && !stopped) retryLater();
+      });
+    }, START_RETRY_MS);
+    timer.unref();
+  };
+  if (!(await attempt())) retryLater();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+/** Hot reload of a rules file: a good edit takes effect at once, a bad one is logged and the old rules stay. */
+function watchRules(path: string, pipeline: Pipeline, log: FastifyBaseLogger): RuleSetWatcher {
+  return watchRuleSet(
+    path,
+    (ruleSet) => {
+      pipeline.setRuleSet(ruleSet);
+      log.info(`detection rules reloaded from ${path}: ${ruleSet.rules.length} rules`);
+    },
+    (error) => log.error({ err: error }, 'detection rules not reloaded; the previous rules stay in force'),
+  );
 }
 
 /**

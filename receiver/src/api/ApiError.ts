@@ -5,7 +5,10 @@ export const API_ERRORS = {
   NOT_FOUND: 404,
   VALIDATION_FAILED: 400,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -1,0 +1,179 @@
+import type { Incident, IncidentStatus, Severity } from '@stacklens/processor';
+import type { FastifyPluginAsync } from 'fastify';
+import type { IncidentQueries } from '../incidents/IncidentQueries.ts';
+import type { IncidentView } from '../incidents/incidentRow.ts';
+import { ApiError } from './ApiError.ts';
+import {
+  BEARER,
+  errorResponses,
+  filterString,
+  INCIDENT_STATUSES,
+  pageQuery,
+  severityFilter,
+} from './schemas.ts';
+
+/** The changes a person can make to an incident; they go through the tracker so the live feed sees them. */
+export interface IncidentActions {
+  /** The incident after the change, or undefined when no incident has this id. */
+  acknowledge(id: string): Promise<Incident | undefined>;
+  resolve(id: string): Promise<Incident | undefined>;
+}
+
+export interface IncidentRouteOptions {
+  incidents: IncidentQueries;
+  actions: IncidentActions;
+}
+
+interface IncidentsQuery {
+  status?: IncidentStatus;
+  severity?: Severity;
+  errorType?: string;
+  service?: string;
+  store?: string;
+  limit: number;
+  offset: number;
+}
+
+interface IdParams {
+  id: string;
+}
+
+interface DetailQuery {
+  minutes: number;
+  to?: string;
+}
+
+const MAX_HISTOGRAM_MINUTES = 24 * 60;
+
+const idParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 256, description: 'The incident id (its fingerprint).' } },
+} as const;
+
+const listSchema = {
+  summary: 'Incidents, most recently seen first',
+  description: 'Every filter is optional and they combine with AND. Needs the viewer (or admin) token.',
+  tags: ['incidents'],
+  security: BEARER,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: INCIDENT_STATUSES },
+      severity: severityFilter,
+      errorType: filterString,
+      service: filterString,
+      store: { ...filterString, description: 'Incidents that occurred at least once in this store.' },
+      ...pageQuery,
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['total', 'items'],
+      properties: {
+        total: { type: 'integer', description: 'Incidents matching the filters, whatever the limit.' },
+        items: { type: 'array', items: { $ref: 'Incident#' } },
+      },
+    },
+    ...errorResponses(400, 401, 503),
+  },
+} as const;
+
+/** Filled in by the enrichment and ticket issues; null until then. */
+const pendingObject = (description: string) =>
+  ({ type: ['object', 'null'], additionalProperties: true, description }) as const;
+
+const detailSchema = {
+  summary: 'One incident with its histogram, samples and audit trail',
+  description: 'Needs the viewer (or admin) token.',
+  tags: ['incidents'],
+  security: BEARER,
+  params: idParams,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      minutes: {
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_HISTOGRAM_MINUTES,
+        default: 60,
+        description: 'Width of the histogram window in minutes.',
+      },
+      to: { type: 'string', format: 'date-time', description: 'End of the histogram window (default: now).' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['incident', 'histogram', 'samples', 'audit', 'analysis', 'ticket'],
+      properties: {
+        incident: { $ref: 'Incident#' },
+        histogram: { $ref: 'Histogram#' },
+        samples: { type: 'array', description: 'The most recent occurrences, newest first.', items: { $ref: 'IncidentSample#' } },
+        audit: { type: 'array', description: 'What happened to the incident, oldest first.', items: { $ref: 'AuditEntry#' } },
+        analysis: pendingObject('The AI analysis (root cause, ranked fixes, confidence); null until the enrichment stage runs.'),
+        ticket: pendingObject('The Jira ticket (key, link, status); null until the ticket stage creates one.'),
+      },
+    },
+    ...errorResponses(400, 401, 404, 503),
+  },
+} as const;
+
+const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
+  ({
+    summary: `${action} an incident`,
+    description:
+      'Needs the admin token. The change is published on the live feed, recorded in the audit trail (actor `api`) ' +
+      'and written to the store before the answer. Asking for the status the incident already has changes nothing. ' +
+      'No body is needed; an empty JSON object is accepted.',
+    tags: ['incidents'],
+    security: BEARER,
+    params: idParams,
+    body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+    response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 409, 503) },
+  }) as const;
+
+/** GET /incidents, GET /incidents/:id, POST /incidents/:id/ack and /resolve. */
+export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions }) => {
+  app.get<{ Querystring: IncidentsQuery }>(
+    '/incidents',
+    { schema: listSchema, onRequest: app.requireRole('viewer') },
+    async (request) => incidents.list(request.query),
+  );
+
+  app.get<{ Params: IdParams; Querystring: DetailQuery }>(
+    '/incidents/:id',
+    { schema: detailSchema, onRequest: app.requireRole('viewer') },
+    async (request) => {
+      const { id } = request.params;
+      const incident = await incidents.find(id);
+      if (!incident) throw notFound(id);
+      const endMs = request.query.to === undefined ? Date.now() : Date.parse(request.query.to);
+      const [histogram, audit] = await Promise.all([incidents.histogram(id, endMs, request.query.minutes), incidents.audit(id)]);
+      const { samples, ...view } = incident;
+      return { incident: view satisfies IncidentView, histogram, samples, audit, analysis: null, ticket: null };
+    },
+  );
+
+  const changeRoute = (path: 'ack' | 'resolve', action: 'Acknowledge' | 'Resolve', change: IncidentActions['resolve']) =>
+    app.post<{ Params: IdParams }>(
+      `/incidents/:id/${path}`,
+      { schema: changeSchema(action), onRequest: app.requireRole('admin') },
+      async (request) => {
+        const incident = await change(request.params.id);
+        if (!incident) throw notFound(request.params.id);
+        const { samples: _samples, ...view } = incident;
+        return view;
+      },
+    );
+  changeRoute('ack', 'Acknowledge', (id) => actions.acknowledge(id));
+  changeRoute('resolve', 'Resolve', (id) => actions.resolve(id));
+};
+
+function notFound(id: string): ApiError {
+  return new ApiError('NOT_FOUND', `no incident with id ${JSON.stringify(id)}`);
+}

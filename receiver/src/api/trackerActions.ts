@@ -1,0 +1,27 @@
+import type { Incident, IncidentTracker } from '@stacklens/processor';
+import type { FastifyBaseLogger } from 'fastify';
+import type { IncidentActions } from './incidentRoutes.ts';
+
+/** The audit trail's actor for changes made through the API. */
+export const API_ACTOR = 'api';
+
+/**
+ * Acknowledge and resolve through the tracker, which publishes the change on
+ * the live feed and records it in the audit trail, then write it to the store
+ * so the next read (from any receiver) sees it. When that write fails the
+ * change still stands: the tracker keeps it and writes it at its next flush.
+ */
+export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger): IncidentActions {
+  const persisted = async (incident: Incident | undefined): Promise<Incident | undefined> => {
+    if (incident) {
+      await tracker.flush().catch((error: unknown) => {
+        log.warn({ err: error }, 'incident change not yet stored; the tracker retries at its next flush');
+      });
+    }
+    return incident;
+  };
+  return {
+    acknowledge: (id) => persisted(tracker.acknowledge(id, API_ACTOR)),
+    resolve: (id) => persisted(tracker.resolve(id, API_ACTOR)),
+  };
+}
