@@ -132,7 +132,15 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
     await hub.shutdown();
   });
   if (!app.hasPlugin('@fastify/websocket')) {
-    await app.register(websocket, { options: { maxPayload: limits.maxMessageBytes, perMessageDeflate: false } });
+    await app.register(websocket, {
+      options: { maxPayload: limits.maxMessageBytes, perMessageDeflate: false },
+      // A browser tab closing mid-frame is routine, not an error of ours; anything else (a bug in the handler) is.
+      errorHandler: (error, socket, request) => {
+        if (isSocketError(error)) request.log.info({ err: error }, 'live feed connection failed');
+        else request.log.error({ err: error }, 'live feed handler failed');
+        socket.terminate();
+      },
+    });
   }
 
   app.post(
@@ -189,6 +197,11 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
     },
   });
 };
+
+function isSocketError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && (code.startsWith('E') || code.startsWith('WS_ERR_'));
+}
 
 function checkLimits(options: LiveFeedOptions): Limits {
   const limits: Limits = { ...LIVE_FEED_DEFAULTS };

@@ -47,7 +47,7 @@ export interface LiveFeedStats {
   connections: number;
   /** Connections accepted since start. */
   accepted: number;
-  /** Events handed to sockets (one per event per client). */
+  /** Live events handed to sockets, one per event per client (backfills not counted). */
   eventsSent: number;
   /** Clients closed with 1013 because their send buffer passed maxBufferedBytes. */
   slowClientsDropped: number;

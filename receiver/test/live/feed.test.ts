@@ -164,6 +164,20 @@ describe('the live feed', () => {
     expect(stats).toMatchObject({ accepted: 4, eventsSent: 3 });
   });
 
+  it('terminates a client that breaks the protocol (an unmasked frame), and keeps serving the others', async () => {
+    server = await startLiveServer();
+    const other = await connect();
+    const result = await rawUpgrade(server.feedUrl(await server.ticket()));
+    if (!result.upgraded) throw new Error(`refused: ${result.status}`);
+    await result.client.nextJson();
+    // Clients must mask their frames (RFC 6455 §5.1): the server fails the connection.
+    result.client.socket.write(Buffer.from([0x81, 0x02, 0x7b, 0x7d]));
+    await result.client.closed;
+    await vi.waitFor(async () => expect((await server!.stats()).connections).toBe(1));
+    const event = server.bus.publish(errorDetected());
+    expect(seqs(await liveEvents(other, 1))).toEqual([event.seq]);
+  });
+
   it('accepts a raw RFC 6455 client and writes frames it can parse', async () => {
     server = await startLiveServer();
     const result = await rawUpgrade(server.feedUrl(await server.ticket()));

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createReceiver, type Receiver } from '../../src/receiver.ts';
+import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { openFeed } from './support/feedClient.ts';
+
+const POS_MAIN = fileURLToPath(new URL('../../../demo-pos/src/main.ts', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-live-e2e-'));
+let store: LogStore;
+let receiver: Receiver;
+let receiverUrl: string;
+
+beforeAll(async () => {
+  store = await openLogStore({ kind: 'chdb', dataDir, database: 'live_e2e', retentionDays: 30 });
+  receiver = await createReceiver(loadConfig({ STACKLENS_DATA_DIR: dataDir }), { store });
+  receiverUrl = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The real POS process, exporting to the receiver with a short batch delay. */
+async function startPos(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [POS_MAIN], {
+    env: { ...process.env, POS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_BLRP_SCHEDULE_DELAY: '50' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`POS exited early with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+  });
+  return { child, url };
+}
+
+describe('POS → receiver → processor → WebSocket', () => {
+  it('a browser-style client with a ticket receives incident.created for an order of product 999', async () => {
+    const ticketResponse = await fetch(`${receiverUrl}/api/live/ticket`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${receiver.tokens.viewer}` },
+    });
+    expect(ticketResponse.status).toBe(200);
+    const { ticket } = (await ticketResponse.json()) as { ticket: string };
+    const client = await openFeed(`${receiverUrl.replace(/^http/, 'ws')}/api/live?ticket=${ticket}&store=STORE_002`);
+    expect((await client.next('backfill')).events).toEqual([]);
+
+    const pos = await startPos();
+    try {
+      const response = await fetch(`${pos.url}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ storeId: 'STORE_002', kioskId: 'KIOSK_001', items: [{ productId: '999', quantity: 1 }] }),
+      });
+      expect(((await response.json()) as { code: string }).code).toBe('MISSING_PRICE');
+
+      const created = await client.next('incident.created', 15_000);
+      expect(created.incident).toMatchObject({ errorType: 'MISSING_PRICE', service: 'demo-pos', status: 'open', count: 1 });
+      expect(created.incident.storeCounts).toEqual({ STORE_002: 1 });
+      expect(created.seq).toBeGreaterThan(0);
+      const stats = await fetch(`${receiverUrl}/api/live/stats`, { headers: { authorization: `Bearer ${receiver.tokens.viewer}` } });
+      expect(await stats.json()).toMatchObject({ connections: 1, slowClientsDropped: 0 });
+    } finally {
+      const exited = new Promise((resolve) => pos.child.once('exit', resolve));
+      pos.child.kill('SIGTERM');
+      await exited;
+      await client.close();
+    }
+  });
+});
