@@ -122,10 +122,9 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
   const tickets = new LiveTickets({ ttlMs: limits.ticketTtlMs, maxTickets: limits.maxTickets });
   const hub = new LiveHub({ ...limits, source: options.bus });
   const filters = new WeakMap<FastifyRequest, LiveFilter>();
-  // Inside the REST API's scope the routes share its error schema and document their bearer security.
-  const sharedErrors = app.getSchema('ApiError') !== undefined;
-  const withErrors = <S extends object>(schema: S, ...statuses: number[]) =>
-    sharedErrors ? { ...schema, response: { ...('response' in schema ? (schema.response as object) : {}), ...Object.fromEntries(statuses.map((status) => [status, { $ref: 'ApiError#' }])) } } : schema;
+  // Inside the REST API's scope the routes document their errors with its shared schema.
+  const withErrors = <S extends object>(schema: S, ...statuses: number[]): S =>
+    app.getSchema('ApiError') === undefined ? schema : withErrorResponses(schema, statuses);
 
   // Added before @fastify/websocket's own preClose, so clients get 1001 rather than its code-less close.
   app.addHook('preClose', async () => {
@@ -154,9 +153,9 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
       },
     },
     async (request, reply) => {
-    const { ticket, expiresAt } = tickets.issue(request.role ?? 'viewer');
-    void reply.header('cache-control', 'no-store');
-    return { ticket, expiresAt: new Date(expiresAt).toISOString() };
+      const { ticket, expiresAt } = tickets.issue(request.role ?? 'viewer');
+      void reply.header('cache-control', 'no-store');
+      return { ticket, expiresAt: new Date(expiresAt).toISOString() };
     },
   );
 
@@ -191,12 +190,18 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
       reply
         .code(426)
         .header('upgrade', 'websocket')
-        .send({ statusCode: 426, code: 'UPGRADE_REQUIRED', error: 'Upgrade Required', message: '/api/live is a WebSocket endpoint' }),
+        .send({ statusCode: 426, code: 'UPGRADE_REQUIRED', message: 'this is a WebSocket endpoint: open it with a ticket from POST /api/live/ticket' }),
     wsHandler: (socket: LiveSocket, request: FastifyRequest) => {
       hub.accept(socket, request.role ?? 'viewer', filters.get(request) ?? {});
     },
   });
 };
+
+function withErrorResponses<S extends object>(schema: S, statuses: number[]): S {
+  const response = 'response' in schema ? (schema.response as object) : {};
+  const errors = Object.fromEntries(statuses.map((status) => [status, { $ref: 'ApiError#' }]));
+  return { ...schema, response: { ...response, ...errors } };
+}
 
 function isSocketError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;

@@ -44,6 +44,25 @@ async function startPos(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
+describe('the live feed inside the receiver', () => {
+  it('shares the REST API scope: its error bodies and its OpenAPI document', async () => {
+    const refused = await fetch(`${receiverUrl}/api/live/ticket`, { method: 'POST' });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: expect.any(String) });
+    const unknownField = await fetch(`${receiverUrl}/api/live/ticket`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${receiver.tokens.admin}`, 'content-type': 'application/json' },
+      body: '{"role":"admin"}',
+    });
+    expect(unknownField.status).toBe(400);
+    const docs = await fetch(`${receiverUrl}/api/docs/json`, { headers: { authorization: `Bearer ${receiver.tokens.viewer}` } });
+    const { paths } = (await docs.json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(Object.keys(paths['/api/live/ticket']!.post!.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    expect(paths['/api/live/stats']).toBeDefined();
+    expect(paths['/api/live']).toBeDefined();
+  });
+});
+
 describe('POS → receiver → processor → WebSocket', () => {
   it('a browser-style client with a ticket receives incident.created for an order of product 999', async () => {
     const ticketResponse = await fetch(`${receiverUrl}/api/live/ticket`, {
