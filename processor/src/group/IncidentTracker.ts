@@ -58,6 +58,8 @@ interface TrackedIncident {
   firstSeenMs: number;
   lastSeenMs: number;
   updatedMs: number;
+  /** updatedAt of the last version handed to the repository: the next version must be later. */
+  savedMs: number;
   /** An event about its occurrences went out since the last tick: further ones wait for the tick. */
   hot: boolean;
   /** Occurrences not yet announced, and the latest of them. */
@@ -247,6 +249,7 @@ export class IncidentTracker {
       updatedAt: isoFromMillis(now),
     };
     const tracked = trackedFrom(incident);
+    tracked.savedMs = -Infinity; // never saved yet
     this.#incidents.set(incident.id, tracked);
     this.#audit(incident.id, 'detected', now, `rule ${detection.rule.id}: ${detection.errorType} (${detection.severity}) in ${incident.service}`);
     return tracked;
@@ -454,7 +457,9 @@ export class IncidentTracker {
     const batch = this.#pending.take();
     const incidents = batch.incidentIds.flatMap((id) => {
       const tracked = this.#incidents.get(id);
-      return tracked === undefined ? [] : [structuredClone(tracked.incident)];
+      if (tracked === undefined) return [];
+      tracked.savedMs = tracked.updatedMs;
+      return [structuredClone(tracked.incident)];
     });
     const [saved, appended, audited] = await Promise.allSettled([
       incidents.length > 0 ? this.#repository.saveIncidents(incidents) : undefined,
@@ -488,8 +493,9 @@ export class IncidentTracker {
   }
 
   #changed(tracked: TrackedIncident, now: number): void {
-    // Each saved state is a new version: never the same or an older updatedAt than the last.
-    tracked.updatedMs = Math.max(now, tracked.updatedMs + 1);
+    // Each saved state is a new version: never the same or an older updatedAt than the last
+    // saved one. Changes between two flushes may share a millisecond: only the last is saved.
+    tracked.updatedMs = Math.max(now, tracked.savedMs + 1);
     tracked.incident.updatedAt = isoFromMillis(tracked.updatedMs);
     this.#pending.markChanged(tracked.incident.id);
   }
@@ -529,6 +535,7 @@ function trackedFrom(incident: Incident): TrackedIncident {
     firstSeenMs: Number.isNaN(firstSeenMs) ? Infinity : firstSeenMs,
     lastSeenMs: Number.isNaN(lastSeenMs) ? -Infinity : lastSeenMs,
     updatedMs: Number.isNaN(updatedMs) ? 0 : updatedMs,
+    savedMs: Number.isNaN(updatedMs) ? 0 : updatedMs,
     hot: false,
     unannounced: 0,
     latestUnannounced: undefined,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What makes two occurrences the same error. */
 export interface FingerprintInput {
@@ -21,9 +21,10 @@ export interface FingerprintInput {
  * merge two incidents, not lose data. The short id reads well in URLs, Jira labels and logs.
  */
 export function fingerprint(input: FingerprintInput): string {
-  const hash = createHash('sha256');
+  let text = '';
   for (const part of [input.service, input.errorType, input.exceptionType, input.maskedMessage, input.topFrame]) {
-    hash.update(`${part.length}:${part}\n`);
+    text += `${part.length}:${part}\n`;
   }
-  return hash.digest('hex').slice(0, 16);
+  // The one-shot hash() is several times cheaper than createHash() for inputs this small.
+  return hash('sha256', text, 'hex').slice(0, 16);
 }

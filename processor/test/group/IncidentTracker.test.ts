@@ -436,6 +436,22 @@ describe('IncidentTracker: writes', () => {
     expect([...h.repository.latest().values()].map((incident) => incident.count).sort((a, b) => a - b)).toEqual([1, 1, 1, 300]);
   });
 
+  it('saves each version with a later updatedAt than the last, without drifting ahead of the clock', async () => {
+    const h = trackerHarness();
+    await h.tracker.start();
+    for (let i = 0; i < 100; i++) h.record(missingPrice());
+    await h.tracker.flush();
+    h.record(missingPrice());
+    await h.tracker.flush();
+    h.tracker.acknowledge(h.tracker.list()[0]?.id as string, 'api');
+    await h.tracker.flush();
+    expect(h.repository.versions.map((incident) => [incident.updatedAt, incident.count, incident.status])).toEqual([
+      [new Date(T0).toISOString(), 100, 'open'],
+      [new Date(T0 + 1).toISOString(), 101, 'open'],
+      [new Date(T0 + 2).toISOString(), 101, 'acknowledged'],
+    ]);
+  });
+
   it('writes one batch at a time: a flush waits for the write in flight', async () => {
     const repository = new InMemoryIncidentRepository();
     const releases: (() => void)[] = [];
