@@ -9,7 +9,6 @@ async function main(): Promise<void> {
   const receiver = await createReceiver(config, { logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   const address = await receiver.app.listen({ host: config.host, port: config.port });
   receiver.app.log.info(`StackLens receiver: OTLP/HTTP logs at ${address}/v1/logs, store: ${receiver.store.transport.description}`);
-  printTokens(receiver, config, address);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -26,6 +25,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  printTokens(receiver, config, address);
 }
 
 /**

@@ -43,6 +43,7 @@ const errorsSchema = {
   },
   response: {
     200: {
+      description: 'One page of records and the total matching the filters',
       type: 'object',
       required: ['total', 'items'],
       properties: {

@@ -71,6 +71,7 @@ const listSchema = {
   },
   response: {
     200: {
+      description: 'One page of incidents and the total matching the filters',
       type: 'object',
       required: ['total', 'items'],
       properties: {
@@ -108,6 +109,7 @@ const detailSchema = {
   },
   response: {
     200: {
+      description: 'The incident and what is known about it',
       type: 'object',
       required: ['incident', 'histogram', 'samples', 'audit', 'analysis', 'ticket'],
       properties: {
@@ -134,7 +136,7 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
     security: BEARER,
     params: idParams,
     body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
-    response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 409, 503) },
+    response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
   }) as const;
 
 /** GET /incidents, GET /incidents/:id, POST /incidents/:id/ack and /resolve. */

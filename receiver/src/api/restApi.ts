@@ -62,7 +62,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) 
         description: 'Needs the viewer (or admin) token, like every route of the API.',
         tags: ['docs'],
         security: BEARER,
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(401) },
+        response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true }, ...errorResponses(401) },
       },
       onRequest: app.requireRole('viewer'),
     },

@@ -145,6 +145,7 @@ const sharedSchemas = [
   {
     $id: 'Percentiles',
     type: ['object', 'null'],
+    description: 'Percentiles in milliseconds and how many values they come from; null when there are no values.',
     required: ['p50', 'p95', 'p99', 'samples'],
     properties: {
       p50: { type: 'integer' },

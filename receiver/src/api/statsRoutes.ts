@@ -20,12 +20,15 @@ const statsSchema = {
   description:
     'Over everything the incident tables keep (the retention). `openTickets` counts unresolved incidents with a ' +
     '`ticket.created` audit entry, so it stays 0 until the ticket stage creates tickets; `timeToTicketMs` is null ' +
-    'until then. Needs the viewer (or admin) token.',
+    'until then. `timeToDetectMs`: from a record\'s own timestamp to its detection, over the occurrences kept (null ' +
+    'when there are none). `timeToTicketMs`: from an incident\'s first occurrence to its first `ticket.created`. ' +
+    'Needs the viewer (or admin) token.',
   tags: ['stats'],
   security: BEARER,
   querystring: { type: 'object', additionalProperties: false, properties: {} },
   response: {
     200: {
+      description: 'The figures',
       type: 'object',
       required: ['totals', 'bySeverity', 'critical', 'openTickets', 'perStore', 'timeToDetectMs', 'timeToTicketMs'],
       properties: {
@@ -55,14 +58,8 @@ const statsSchema = {
             properties: { storeId: { type: 'string' }, occurrences: count, incidents: count },
           },
         },
-        timeToDetectMs: {
-          $ref: 'Percentiles#',
-          description: "From a record's own timestamp to its detection, over the occurrences kept; null when none.",
-        },
-        timeToTicketMs: {
-          $ref: 'Percentiles#',
-          description: "From an incident's first occurrence to its first created ticket; null until a ticket exists.",
-        },
+        timeToDetectMs: { $ref: 'Percentiles#' },
+        timeToTicketMs: { $ref: 'Percentiles#' },
       },
     },
     ...errorResponses(400, 401, 503),
