@@ -12,9 +12,11 @@ import type {
 import type { LiveEventBus } from '../publish/LiveEventBus.ts';
 import { identifyError, type ErrorIdentity } from './identifyError.ts';
 import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
-import { PendingWrites, type PendingWritesLimits } from './PendingWrites.ts';
+import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
+import type { PendingWritesLimits } from './PendingWrites.ts';
 import { isoFromMillis, millisFromNanos } from './recordTime.ts';
 import { SpikeDetector, type SpikeOptions } from './SpikeDetector.ts';
+import { trackedFrom, type TrackedIncident } from './TrackedIncident.ts';
 
 export interface IncidentTrackerOptions {
   repository: IncidentRepository;
@@ -35,16 +37,10 @@ export interface IncidentTrackerOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface IncidentTrackerStats {
+export interface IncidentTrackerStats extends IncidentWriterStats {
   incidents: number;
-  pendingIncidents: number;
-  pendingOccurrences: number;
-  pendingAudit: number;
-  droppedOccurrences: number;
-  droppedAuditEntries: number;
   /** Detections that arrived before start() finished and did not fit its queue, or after close(). */
   droppedDetections: number;
-  failedFlushes: number;
 }
 
 /** The pipeline's own actor name in the audit trail. */
@@ -52,20 +48,6 @@ export const PIPELINE_ACTOR = 'stacklens';
 
 /** Detections held while start() loads the incidents, at most. */
 const MAX_QUEUED_BEFORE_START = 100_000;
-
-interface TrackedIncident {
-  incident: Incident;
-  firstSeenMs: number;
-  lastSeenMs: number;
-  updatedMs: number;
-  /** updatedAt of the last version handed to the repository: the next version must be later. */
-  savedMs: number;
-  /** An event about its occurrences went out since the last tick: further ones wait for the tick. */
-  hot: boolean;
-  /** Occurrences not yet announced, and the latest of them. */
-  unannounced: number;
-  latestUnannounced: Detection | undefined;
-}
 
 /** What one record() call did to one incident. */
 interface BatchTouch {
@@ -101,7 +83,7 @@ export class IncidentTracker {
   readonly #flushIntervalMs: number;
   readonly #maxSamples: number;
   readonly #spikes: SpikeDetector;
-  readonly #pending: PendingWrites;
+  readonly #writer: IncidentWriter;
   readonly #stages: IncidentStage[];
   readonly #onError: (error: unknown) => void;
 
@@ -112,10 +94,7 @@ export class IncidentTracker {
   #starting: Promise<void> | undefined;
   #queuedBeforeStart: Detection[] = [];
   #droppedDetections = 0;
-  #failedFlushes = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** The write in flight, if any: writes never overlap, so versions reach the repository in order. */
-  #writing: Promise<void> | undefined;
 
   constructor(options: IncidentTrackerOptions) {
     this.#repository = options.repository;
@@ -125,7 +104,7 @@ export class IncidentTracker {
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#maxSamples = options.maxSamples ?? 5;
     this.#spikes = new SpikeDetector(options.spike);
-    this.#pending = new PendingWrites(options.pendingLimits);
+    this.#writer = new IncidentWriter(options.repository, options.pendingLimits, (id) => this.#snapshotForSaving(id));
     this.#stages = [...(options.stages ?? [])];
     this.#onError = options.onError ?? ((error) => console.error('stacklens processor:', error));
   }
@@ -268,7 +247,7 @@ export class IncidentTracker {
     if (storeId !== undefined && storeId !== '') incident.storeCounts[storeId] = (incident.storeCounts[storeId] ?? 0) + 1;
     const kioskId = record.LogAttributes[KIOSK_ID];
     if (kioskId !== undefined && kioskId !== '') incident.kioskCounts[kioskId] = (incident.kioskCounts[kioskId] ?? 0) + 1;
-    this.#pending.addOccurrence(occurrenceOf(incident.id, detection));
+    this.#writer.addOccurrence(occurrenceOf(incident.id, detection));
     touch.occurrences += 1;
     touch.latest.push(detection);
     if (touch.latest.length > this.#maxSamples) touch.latest.shift();
@@ -413,17 +392,7 @@ export class IncidentTracker {
   }
 
   stats(): IncidentTrackerStats {
-    const pending = this.#pending.counts;
-    return {
-      incidents: this.#incidents.size,
-      pendingIncidents: pending.incidents,
-      pendingOccurrences: pending.occurrences,
-      pendingAudit: pending.audit,
-      droppedOccurrences: pending.droppedOccurrences,
-      droppedAuditEntries: pending.droppedAuditEntries,
-      droppedDetections: this.#droppedDetections,
-      failedFlushes: this.#failedFlushes,
-    };
+    return { incidents: this.#incidents.size, ...this.#writer.stats, droppedDetections: this.#droppedDetections };
   }
 
   /**
@@ -432,20 +401,11 @@ export class IncidentTracker {
    */
   async flush(): Promise<void> {
     this.#announceHeldBack(this.#clock());
-    // Wait for a write in flight, then write what gathered meanwhile.
-    while (this.#writing !== undefined) await this.#writing.catch(() => {});
-    if (this.#pending.isEmpty) return;
-    const writing = this.#write();
-    this.#writing = writing;
-    try {
-      await writing;
-    } finally {
-      if (this.#writing === writing) this.#writing = undefined;
-    }
+    await this.#writer.flush();
   }
 
   #tick(): void {
-    if (this.#writing !== undefined) {
+    if (this.#writer.busy) {
       // The repository is still busy with the last batch: announce, and write on a later tick.
       this.#announceHeldBack(this.#clock());
       return;
@@ -453,29 +413,12 @@ export class IncidentTracker {
     this.flush().catch((error: unknown) => this.#onError(error));
   }
 
-  async #write(): Promise<void> {
-    const batch = this.#pending.take();
-    const incidents = batch.incidentIds.flatMap((id) => {
-      const tracked = this.#incidents.get(id);
-      if (tracked === undefined) return [];
-      tracked.savedMs = tracked.updatedMs;
-      return [structuredClone(tracked.incident)];
-    });
-    const [saved, appended, audited] = await Promise.allSettled([
-      incidents.length > 0 ? this.#repository.saveIncidents(incidents) : undefined,
-      batch.occurrences.length > 0 ? this.#repository.appendOccurrences(batch.occurrences) : undefined,
-      batch.audit.length > 0 ? this.#repository.appendAudit(batch.audit) : undefined,
-    ]);
-    const failed = [saved, appended, audited].filter((result) => result.status === 'rejected');
-    if (failed.length === 0) return;
-    this.#pending.giveBack({
-      incidentIds: saved.status === 'rejected' ? batch.incidentIds : [],
-      occurrences: appended.status === 'rejected' ? batch.occurrences : [],
-      audit: audited.status === 'rejected' ? batch.audit : [],
-    });
-    this.#failedFlushes += 1;
-    const reasons = failed.map((result) => (result as PromiseRejectedResult).reason as unknown);
-    throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'incident repository writes failed');
+  /** The state to save for a changed incident; from now on, a change makes a later version. */
+  #snapshotForSaving(id: string): Incident | undefined {
+    const tracked = this.#incidents.get(id);
+    if (tracked === undefined) return undefined;
+    tracked.savedMs = tracked.updatedMs;
+    return structuredClone(tracked.incident);
   }
 
   /**
@@ -497,12 +440,12 @@ export class IncidentTracker {
     // saved one. Changes between two flushes may share a millisecond: only the last is saved.
     tracked.updatedMs = Math.max(now, tracked.savedMs + 1);
     tracked.incident.updatedAt = isoFromMillis(tracked.updatedMs);
-    this.#pending.markChanged(tracked.incident.id);
+    this.#writer.markChanged(tracked.incident.id);
   }
 
   #audit(incidentId: string, stage: AuditStage, at: number, detail: string, actor: string = PIPELINE_ACTOR): void {
     const entry: AuditEntry = { incidentId, stage, at, detail, actor };
-    this.#pending.addAudit(entry);
+    this.#writer.addAudit(entry);
   }
 
   #emit(event: UnsequencedLiveEvent): void {
@@ -524,20 +467,4 @@ export class IncidentTracker {
       }
     }
   }
-}
-
-function trackedFrom(incident: Incident): TrackedIncident {
-  const firstSeenMs = Date.parse(incident.firstSeen);
-  const lastSeenMs = Date.parse(incident.lastSeen);
-  const updatedMs = Date.parse(incident.updatedAt);
-  return {
-    incident,
-    firstSeenMs: Number.isNaN(firstSeenMs) ? Infinity : firstSeenMs,
-    lastSeenMs: Number.isNaN(lastSeenMs) ? -Infinity : lastSeenMs,
-    updatedMs: Number.isNaN(updatedMs) ? 0 : updatedMs,
-    savedMs: Number.isNaN(updatedMs) ? 0 : updatedMs,
-    hot: false,
-    unannounced: 0,
-    latestUnannounced: undefined,
-  };
 }

@@ -493,6 +493,34 @@ describe('IncidentTracker: writes', () => {
     await tracker.close();
   });
 
+  it('keeps announcing on its ticks while a slow write is in flight, and does not pile up writes', async () => {
+    const repository = new InMemoryIncidentRepository();
+    let release: (() => void) | undefined;
+    let started = 0;
+    const save = repository.saveIncidents.bind(repository);
+    repository.saveIncidents = async (incidents) => {
+      started++;
+      await new Promise<void>((resolve) => (release = resolve));
+      return save(incidents);
+    };
+    const events: string[] = [];
+    const tracker = new IncidentTracker({ repository, publish: (event) => events.push(event.type), flushIntervalMs: 10 });
+    await tracker.start();
+    const h = trackerHarness();
+    tracker.record(h.detections([missingPrice()]));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    tracker.record(h.detections([missingPrice()])); // hot from the first announcement, or cooled: either way announced soon
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(started).toBe(1);
+    expect(events.filter((type) => type === 'error.detected')).toHaveLength(2);
+    release?.();
+    const deadline = Date.now() + 5000;
+    while (started < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    release?.();
+    await tracker.close();
+    expect(repository.latest().values().next().value?.count).toBe(2);
+  });
+
   it('reports a failed timer flush through onError and retries at the next tick', async () => {
     const repository = new InMemoryIncidentRepository();
     const errors: unknown[] = [];
