@@ -16,12 +16,6 @@ export class SqlConditions {
     return this;
   }
 
-  /** Adds a condition without parameters. */
-  addFixed(fragment: string): this {
-    this.#fragments.push(fragment);
-    return this;
-  }
-
   /** `WHERE a AND b`, or '' when there is no condition. */
   where(): string {
     return this.#fragments.length === 0 ? '' : `WHERE ${this.#fragments.join(' AND ')}`;
