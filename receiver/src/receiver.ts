@@ -96,7 +96,7 @@ async function assemble(
     onError: (error) => app.log.error({ err: error }, 'incident pipeline'),
   });
   const { tracker } = pipeline;
-  const stopStarting = await startPipeline(pipeline, app.log);
+  const starting = await startPipeline(pipeline, app.log);
   const watcher = config.rulesFile ? watchRules(config.rulesFile, pipeline, app.log) : undefined;
 
   const queue = new WriteQueue((payload, token) => store.insertLogs(payload, token), {
@@ -118,7 +118,7 @@ async function assemble(
     incidents: new IncidentQueries(store.transport, repository.tables),
     errors: new ErrorQueries(store.transport, repository.tables),
     stats: new StatsQueries(store.transport, repository.tables),
-    actions: trackerActions(tracker, app.log),
+    actions: trackerActions(tracker, app.log, starting.started),
     // The live feed shares the API's scope: its bearer roles, error bodies and OpenAPI document.
     extensions: [
       async (api) => {
@@ -137,7 +137,7 @@ async function assemble(
     repository,
     tokens,
     async close() {
-      stopStarting();
+      starting.stop();
       watcher?.close();
       await closeServer(app);
       await queue.close();
@@ -154,14 +154,18 @@ async function assemble(
  * Loads the stored incidents before serving, so a restart continues them. If
  * the store does not answer, the receiver serves anyway and keeps trying in
  * the background; detections wait in the tracker's bounded queue meanwhile.
- * Returns a function that stops the retries.
  */
-async function startPipeline(pipeline: Pipeline, log: FastifyBaseLogger): Promise<() => void> {
+async function startPipeline(
+  pipeline: Pipeline,
+  log: FastifyBaseLogger,
+): Promise<{ started: () => boolean; stop: () => void }> {
   let stopped = false;
+  let started = false;
   let timer: NodeJS.Timeout | undefined;
   const attempt = async (): Promise<boolean> => {
     try {
       await pipeline.start();
+      started = true;
       return true;
     } catch (error) {
       if (!stopped) log.error({ err: error }, `could not load the incidents; detection waits, next try in ${START_RETRY_MS / 1000} s`);
@@ -177,9 +181,12 @@ async function startPipeline(pipeline: Pipeline, log: FastifyBaseLogger): Promis
     timer.unref();
   };
   if (!(await attempt())) retryLater();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+  return {
+    started: () => started,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }
 

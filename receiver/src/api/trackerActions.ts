@@ -1,5 +1,6 @@
 import type { Incident, IncidentTracker } from '@stacklens/processor';
 import type { FastifyBaseLogger } from 'fastify';
+import { ApiError } from './ApiError.ts';
 import type { IncidentActions } from './incidentRoutes.ts';
 
 /** The audit trail's actor for changes made through the API. */
@@ -11,8 +12,11 @@ export const API_ACTOR = 'api';
  * so the next read (from any receiver) sees it. When that write fails the
  * change still stands: the tracker keeps it and writes it at its next flush.
  */
-export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger): IncidentActions {
-  const persisted = async (incident: Incident | undefined): Promise<Incident | undefined> => {
+export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger, started: () => boolean): IncidentActions {
+  const persisted = async (change: () => Incident | undefined): Promise<Incident | undefined> => {
+    // Until the stored incidents are loaded the tracker knows none of them: "unknown" would be wrong.
+    if (!started()) throw new ApiError('STORE_UNAVAILABLE', 'the incidents are not loaded yet (the store did not answer); try again');
+    const incident = change();
     if (incident) {
       await tracker.flush().catch((error: unknown) => {
         log.warn({ err: error }, 'incident change not yet stored; the tracker retries at its next flush');
@@ -21,7 +25,7 @@ export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger)
     return incident;
   };
   return {
-    acknowledge: (id) => persisted(tracker.acknowledge(id, API_ACTOR)),
-    resolve: (id) => persisted(tracker.resolve(id, API_ACTOR)),
+    acknowledge: (id) => persisted(() => tracker.acknowledge(id, API_ACTOR)),
+    resolve: (id) => persisted(() => tracker.resolve(id, API_ACTOR)),
   };
 }
