@@ -1,35 +1,44 @@
 import { compareUtf8 } from './goFormat.ts';
+import { jsonString } from './jsonString.ts';
 import { renderAnyValue } from './renderValue.ts';
 import type { KeyValue } from './types.ts';
 
 /**
  * The layout of one list of attribute keys: which entries to render, in which order.
- * Records of a batch usually carry the same keys in the same order, so the layout is worked
- * out once and reused — sorting and interning keys per record was the costliest part of
- * rendering.
+ * Records of a batch usually carry the same few key lists, so a layout is worked out once
+ * and reused — sorting and interning keys per record was the costliest part of rendering.
  */
 interface KeyLayout {
   /** The keys as they came, to recognise the next list with the same keys. */
   readonly keys: readonly string[];
-  /** Indexes into the attribute list, in output order, without overridden duplicates. */
+  /**
+   * Indexes into the attribute list, without overridden duplicates, in the order the keys
+   * of the rendered object enumerate (so the object and its JSON text list them alike).
+   */
   readonly order: readonly number[];
   /** The output keys (interned), parallel to `order`. */
   readonly outputKeys: readonly string[];
+  /** `{"key":` for the first output key and `,"key":` for the others, parallel to `order`. */
+  readonly jsonKeys: readonly string[];
   /** An object with the output keys in output order, cloned for each record. */
   readonly template: Readonly<Record<string, string>>;
 }
+
+/** Key lists remembered per renderer: a batch mixes a few (records with and without errors). */
+const REMEMBERED_LAYOUTS = 4;
 
 /**
  * Renders attribute lists as the exporter's Map(String, String) columns: every value through
  * AsString, keys in UTF-8 byte order (the exporter hands ClickHouse an ordered map sorted that
  * way). A repeated key — which OTLP forbids — keeps its last value here; the exporter would
  * store both entries. Keys that look like array indexes ("0", "42") are listed first by
- * JavaScript objects whatever the insertion order.
+ * JavaScript objects whatever the insertion order; the JSON text follows the object.
  *
- * Keep one renderer per batch: it remembers the last key layout it saw.
+ * Keep one renderer per batch: it remembers the last key layouts it saw.
  */
 export class AttributeRenderer {
-  #layout: KeyLayout | undefined;
+  readonly #layouts: KeyLayout[] = [];
+  #nextSlot = 0;
 
   render(attributes: readonly KeyValue[]): Record<string, string> {
     if (attributes.length === 0) return {};
@@ -45,11 +54,29 @@ export class AttributeRenderer {
     return record;
   }
 
+  /**
+   * The same map as JSON text, byte for byte what `JSON.stringify(this.render(attributes))`
+   * writes, without building the object.
+   */
+  renderJson(attributes: readonly KeyValue[]): string {
+    if (attributes.length === 0) return '{}';
+    const { order, jsonKeys } = this.#layoutFor(attributes);
+    let json = '';
+    for (let i = 0; i < order.length; i++) {
+      json += (jsonKeys[i] ?? '') + jsonString(renderAnyValue(attributes[order[i] ?? 0]?.value));
+    }
+    return json + '}';
+  }
+
   #layoutFor(attributes: readonly KeyValue[]): KeyLayout {
-    const cached = this.#layout;
-    if (cached && sameKeys(cached.keys, attributes)) return cached;
+    const layouts = this.#layouts;
+    for (let i = 0; i < layouts.length; i++) {
+      const layout = layouts[i]!;
+      if (sameKeys(layout.keys, attributes)) return layout;
+    }
     const layout = buildLayout(attributes);
-    this.#layout = layout;
+    layouts[this.#nextSlot] = layout;
+    this.#nextSlot = (this.#nextSlot + 1) % REMEMBERED_LAYOUTS;
     return layout;
   }
 }
@@ -79,18 +106,20 @@ function buildLayout(attributes: readonly KeyValue[]): KeyLayout {
   const keys = attributes.map((attribute) => attribute.key);
   // A stable sort keeps equal keys in arrival order; the last of each run wins.
   const sorted = keys.map((_, index) => index).sort((a, b) => compareUtf8(keys[a] ?? '', keys[b] ?? ''));
-  const order: number[] = [];
-  const outputKeys: string[] = [];
+  const indexOfKey = new Map<string, number>();
   const template: Record<string, string> = {};
   for (let i = 0; i < sorted.length; i++) {
     const index = sorted[i] ?? 0;
     const key = keys[index] ?? '';
     if (keys[sorted[i + 1] ?? -1] === key) continue;
-    order.push(index);
-    outputKeys.push(key);
+    indexOfKey.set(key, index);
     defineEntry(template, key, '');
   }
-  return { keys, order, outputKeys, template };
+  // The object decides the final order (index-like keys first), and the JSON follows it.
+  const outputKeys = Object.keys(template);
+  const order = outputKeys.map((key) => indexOfKey.get(key) ?? 0);
+  const jsonKeys = outputKeys.map((key, i) => `${i === 0 ? '{' : ','}${jsonString(key)}:`);
+  return { keys, order, outputKeys, jsonKeys, template };
 }
 
 /** Plain assignment of "__proto__" would try to replace the prototype and drop the entry. */
