@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 
+/** Encoded rows: text, or its UTF-8 bytes (which the embedded engine takes without a copy). */
+export type RowsPayload = string | Uint8Array;
+
 /** Writes one batch of encoded rows; the token makes a retried batch idempotent. */
-export type BatchWriter = (payload: string, deduplicationToken: string) => Promise<void>;
+export type BatchWriter<Payload extends RowsPayload = string> = (payload: Payload, deduplicationToken: string) => Promise<void>;
 
 export interface WriteQueueOptions {
   /** Rows waiting (not yet written) beyond which new writes are refused. */
@@ -22,8 +25,8 @@ export class QueueClosedError extends Error {
   override name = 'QueueClosedError';
 }
 
-interface PendingWrite {
-  payload: string;
+interface PendingWrite<Payload extends RowsPayload> {
+  payload: Payload;
   rows: number;
   token: string;
   resolve: () => void;
@@ -44,23 +47,23 @@ export interface WriteQueueStats {
  * depends on batch size far more than on anything else) while each request's
  * promise settles only once its own rows are stored: nothing is acknowledged early.
  */
-export class WriteQueue {
-  readonly #write: BatchWriter;
+export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
+  readonly #write: BatchWriter<Payload>;
   readonly #options: WriteQueueOptions;
-  readonly #pending: PendingWrite[] = [];
+  readonly #pending: PendingWrite<Payload>[] = [];
   #queuedRows = 0;
   #inFlight = 0;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
   readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, lastError: undefined as string | undefined };
 
-  constructor(write: BatchWriter, options: WriteQueueOptions) {
+  constructor(write: BatchWriter<Payload>, options: WriteQueueOptions) {
     this.#write = write;
     this.#options = options;
   }
 
   /** Resolves once the rows are stored; rejects if they could not be. */
-  write(payload: string, rows: number, token: string): Promise<void> {
+  write(payload: Payload, rows: number, token: string): Promise<void> {
     if (this.#closed) return Promise.reject(new QueueClosedError('the receiver is shutting down'));
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueuedRows) {
       return Promise.reject(
@@ -94,8 +97,8 @@ export class WriteQueue {
     }
   }
 
-  #takeBatch(): PendingWrite[] {
-    const batch: PendingWrite[] = [];
+  #takeBatch(): PendingWrite<Payload>[] {
+    const batch: PendingWrite<Payload>[] = [];
     let rows = 0;
     while (this.#pending.length > 0) {
       const next = this.#pending[0]!;
@@ -106,11 +109,11 @@ export class WriteQueue {
     return batch;
   }
 
-  async #writeBatch(batch: PendingWrite[]): Promise<void> {
+  async #writeBatch(batch: PendingWrite<Payload>[]): Promise<void> {
     this.#inFlight += 1;
     const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
     try {
-      await this.#write(batch.map((entry) => entry.payload).join(''), batchToken(batch));
+      await this.#write(batchPayload(batch), batchToken(batch));
       this.#stats.rowsWritten += rows;
       this.#stats.batchesWritten += 1;
       for (const entry of batch) entry.resolve();
@@ -126,10 +129,22 @@ export class WriteQueue {
   }
 }
 
+/**
+ * The payloads of a batch as one: text if they are all text, bytes otherwise (so a queue of
+ * text payloads writes text, and one of bytes writes bytes).
+ */
+function batchPayload<Payload extends RowsPayload>(batch: PendingWrite<Payload>[]): Payload {
+  if (batch.length === 1) return batch[0]!.payload;
+  const payloads: RowsPayload[] = batch.map((entry) => entry.payload);
+  if (payloads.every((payload) => typeof payload === 'string')) return payloads.join('') as Payload;
+  const bytes = payloads.map((payload) => (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload));
+  return Buffer.concat(bytes) as RowsPayload as Payload;
+}
+
 // A batch of one request keeps that request's token, so a client's retry of a
 // stored request is dropped by the table. A merged batch gets a token of its
 // own: a retry that lands in a different merge is not recognised (see docs).
-function batchToken(batch: PendingWrite[]): string {
+function batchToken(batch: PendingWrite<RowsPayload>[]): string {
   if (batch.length === 1) return batch[0]!.token;
   const hash = createHash('sha256');
   for (const entry of batch) hash.update(entry.token);

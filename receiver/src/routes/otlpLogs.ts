@@ -9,9 +9,8 @@ import {
   encodeExportResponse,
   encodeStatus,
   OtlpDecodeError,
-  toLogRows,
 } from '../otlp/index.ts';
-import { encodeLogRows } from '../store/encodeLogRows.ts';
+import { encodeLogRequest, encodeLogRequestWithRows, type EncodedLogRequest } from '../store/encodeLogRequest.ts';
 import type { LogRow } from '../store/LogRow.ts';
 
 export interface OtlpLogsRouteOptions {
@@ -78,11 +77,15 @@ export const otlpLogsRoutes: FastifyPluginAsync<OtlpLogsRouteOptions> = async (a
       const format = wireFormat(request);
       const body = await decompress(request, options.maxBodyBytes);
       const decoded = format === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(utf8(body));
-      const { rows, rejected, rejectionMessage } = toLogRows(decoded);
-      if (rows.length > 0) {
+      // Row objects are built only for a listener; storing needs just the encoded rows.
+      const encoded: EncodedLogRequest & { rows?: LogRow[] } = options.onStored
+        ? encodeLogRequestWithRows(decoded)
+        : encodeLogRequest(decoded);
+      const { payload, rowCount, rows, rejected, rejectionMessage } = encoded;
+      if (rowCount > 0) {
         const token = createHash('sha256').update(body).digest('hex');
-        await options.queue.write(encodeLogRows(rows), rows.length, token);
-        options.onStored?.(rows);
+        await options.queue.write(payload, rowCount, token);
+        if (rows) options.onStored?.(rows);
       }
       const partial = rejected > 0 ? { rejectedLogRecords: rejected, errorMessage: rejectionMessage ?? '' } : undefined;
       return sendInFormat(reply, format, encodeExportResponse(format, partial));

@@ -14,9 +14,20 @@ export interface ClickHouseTransport {
   command(sql: string): Promise<void>;
   /** Runs a SELECT and returns its rows as objects (JSONEachRow). */
   query<Row>(sql: string, params?: QueryParams): Promise<Row[]>;
-  /** Inserts a payload already encoded as JSONCompactEachRow lines. */
-  insertCompactJson(table: string, columns: ReadonlyArray<string>, payload: string, settings?: InsertSettings): Promise<void>;
+  /** Inserts a payload already encoded as JSONCompactEachRow lines (text or UTF-8 bytes). */
+  insertCompactJson(
+    table: string,
+    columns: ReadonlyArray<string>,
+    payload: string | Uint8Array,
+    settings?: InsertSettings,
+  ): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A payload as bytes: text is encoded once, bytes are viewed in place (no copy). */
+export function payloadBuffer(payload: string | Uint8Array): Buffer {
+  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
 }
 
 export function parseJsonEachRow<Row>(text: string): Row[] {

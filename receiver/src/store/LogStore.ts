@@ -53,10 +53,10 @@ export class LogStore {
   }
 
   /**
-   * Inserts pre-encoded rows. The same token on a retried insert stores
+   * Inserts pre-encoded rows (JSONCompactEachRow text or its UTF-8 bytes). The same token on a retried insert stores
    * nothing twice (within the table's deduplication window).
    */
-  async insertLogs(payload: string, deduplicationToken?: string): Promise<void> {
+  async insertLogs(payload: string | Uint8Array, deduplicationToken?: string): Promise<void> {
     const settings = deduplicationToken ? { insert_deduplication_token: deduplicationToken } : undefined;
     await this.transport.insertCompactJson(this.logsTable, LOG_COLUMNS, payload, settings);
   }

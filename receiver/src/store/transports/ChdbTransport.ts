@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import { parseJsonEachRow, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
+import { parseJsonEachRow, payloadBuffer, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
 
 /**
  * The ClickHouse engine in this process (chDB). Queries and inserts run on
@@ -31,10 +31,10 @@ export class ChdbTransport implements ClickHouseTransport {
   async insertCompactJson(
     table: string,
     columns: ReadonlyArray<string>,
-    payload: string,
+    payload: string | Uint8Array,
     settings?: InsertSettings,
   ): Promise<void> {
-    await this.#session.insert({ table, columns, values: Buffer.from(payload), format: 'JSONCompactEachRow', settings });
+    await this.#session.insert({ table, columns, values: payloadBuffer(payload), format: 'JSONCompactEachRow', settings });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { parseJsonEachRow, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
+import { parseJsonEachRow, payloadBuffer, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
 
 export interface HttpTransportOptions {
   url: string;
@@ -40,14 +40,14 @@ export class HttpTransport implements ClickHouseTransport {
   async insertCompactJson(
     table: string,
     columns: ReadonlyArray<string>,
-    payload: string,
+    payload: string | Uint8Array,
     settings?: InsertSettings,
   ): Promise<void> {
     // exec sends our bytes as they are: the rows are already encoded, so the
     // client's per-row JSON encoder would only add work.
     const { stream } = await this.#client.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
-      values: Readable.from([Buffer.from(payload)]),
+      values: Readable.from([payloadBuffer(payload)]),
       clickhouse_settings: settings,
     });
     stream.resume();
