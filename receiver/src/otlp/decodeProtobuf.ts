@@ -1,5 +1,6 @@
 import { asBuffer } from './bytes.ts';
 import { nestsTooDeep } from './checkNesting.ts';
+import { InterningReader } from './InterningReader.ts';
 import { MAX_ANY_VALUE_DEPTH, SPAN_ID_BYTES, TRACE_ID_BYTES } from './limits.ts';
 import { OtlpDecodeError } from './OtlpDecodeError.ts';
 import { ExportLogsServiceRequestType } from './otlpProto.ts';
@@ -13,8 +14,8 @@ import type { ExportRequest, KeyValue, LogRecord } from './types.ts';
 export function decodeProtobufRequest(bytes: Uint8Array): ExportRequest {
   let message: unknown;
   try {
-    // A Buffer gets protobufjs's Buffer reader, which decodes strings natively.
-    message = ExportLogsServiceRequestType.decode(asBuffer(bytes));
+    // A Buffer reader decodes strings natively; ours first looks short ones up in a cache.
+    message = ExportLogsServiceRequestType.decode(new InterningReader(asBuffer(bytes)));
   } catch (error) {
     throw new OtlpDecodeError(`invalid protobuf ExportLogsServiceRequest: ${describeDecodeFailure(error)}`, {
       cause: error,
