@@ -11,7 +11,10 @@ export interface WriteQueueOptions {
   maxQueuedRows: number;
   /** Rows per batch: writes queued behind a running insert are merged up to this size. */
   maxBatchRows: number;
-  /** Inserts allowed to run at once. */
+  /**
+   * Inserts allowed to run at once. Beyond the first, an insert starts only for a full batch
+   * (maxBatchRows waiting): below that, rows are better merged into the next insert.
+   */
   maxConcurrentWrites: number;
 }
 
@@ -52,6 +55,8 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   readonly #options: WriteQueueOptions;
   readonly #pending: PendingWrite<Payload>[] = [];
   #queuedRows = 0;
+  /** Rows in #pending, i.e. queued and not yet being written. */
+  #pendingRows = 0;
   #inFlight = 0;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
@@ -73,6 +78,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ payload, rows, token, resolve, reject });
       this.#queuedRows += rows;
+      this.#pendingRows += rows;
       this.#pump();
     });
   }
@@ -88,8 +94,15 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
     await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /*
+   * Group commit: while an insert runs, the writes arriving behind it gather into the next
+   * one. Each insert costs the engine a new part plus a large fixed amount of work whatever
+   * its size (tens of ms on the embedded engine), so starting a second insert for a few rows
+   * only splits batches; a second one starts once a full batch is waiting.
+   */
   #pump(): void {
     while (this.#inFlight < this.#options.maxConcurrentWrites && this.#pending.length > 0) {
+      if (this.#inFlight > 0 && this.#pendingRows < this.#options.maxBatchRows) break;
       void this.#writeBatch(this.#takeBatch());
     }
     if (this.#pending.length === 0 && this.#inFlight === 0) {
@@ -105,6 +118,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
       if (batch.length > 0 && rows + next.rows > this.#options.maxBatchRows) break;
       batch.push(this.#pending.shift()!);
       rows += next.rows;
+      this.#pendingRows -= next.rows;
     }
     return batch;
   }

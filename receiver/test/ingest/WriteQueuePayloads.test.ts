@@ -41,3 +41,30 @@ describe('WriteQueue payloads', () => {
     await Promise.all(queued);
   });
 });
+
+describe('WriteQueue with room for more than one insert', () => {
+  it('starts a second insert only for a full batch; smaller writes gather behind the running one', async () => {
+    const { calls, write } = controlledWriter();
+    const queue = new WriteQueue(write, { maxQueuedRows: 1000, maxBatchRows: 50, maxConcurrentWrites: 2 });
+    const first = queue.write('a\n', 10, 't1');
+    const gathered = [queue.write('b\n', 10, 't2'), queue.write('c\n', 10, 't3')];
+    expect(calls).toHaveLength(1);
+    expect(queue.stats().writesInFlight).toBe(1);
+    // 20 + 30 rows waiting make a full batch: it goes at once, beside the running insert.
+    const full = queue.write('d\n', 30, 't4');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.payload).toBe('b\nc\nd\n');
+    const next = queue.write('e\n', 5, 't5');
+    expect(calls).toHaveLength(2);
+    calls[0]!.finish();
+    await first;
+    // One insert still runs (the full batch): 'e' keeps gathering behind it.
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish();
+    await Promise.all([...gathered, full]);
+    expect(calls[2]!.payload).toBe('e\n');
+    calls[2]!.finish();
+    await next;
+    expect(queue.stats()).toMatchObject({ rowsWritten: 65, batchesWritten: 3, queuedRows: 0, writesInFlight: 0 });
+  });
+});
