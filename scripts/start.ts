@@ -96,6 +96,9 @@ StackLens is running.
   POS health          ${posUrl}/health
   OTLP/HTTP logs      ${receiverUrl}/v1/logs
   Receiver health     ${receiverUrl}/health   (records stored so far: queue.rowsWritten)
+  Incidents API       ${receiverUrl}/api/incidents   (Authorization: Bearer <viewer token, printed above>)
+  OpenAPI document    ${receiverUrl}/api/docs/json
+  Live feed           ws://127.0.0.1:${receiverPort}/api/live?ticket=…   (ticket from POST /api/live/ticket)
   Stored logs         ${env.STACKLENS_DATA_DIR ?? 'data'}/ (chDB), table stacklens.otel_logs
 Break a sale yourself: npm run test-errors -w @stacklens/demo-pos -- --scenario missing-price --store STORE_001 --count 5
 Press Ctrl-C to stop.
