@@ -16,16 +16,28 @@ async function main(): Promise<void> {
     stopping = true;
     receiver.app.log.info(`${signal}: storing what was accepted, then stopping`);
     receiver.close().then(
-      () => process.exit(0),
+      () => exitAfterLog(receiver, 0),
       (error: unknown) => {
         receiver.app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterLog(receiver, 1);
       },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   printTokens(receiver, config, address);
+}
+
+/**
+ * Exits once the log lines written so far are out: the logger writes
+ * asynchronously, and process.exit() would otherwise drop what is still queued.
+ */
+function exitAfterLog(receiver: Receiver, code: number): void {
+  const log = receiver.app.log as Receiver['app']['log'] & { flush?: (done: () => void) => void };
+  const exit = () => process.exit(code);
+  setTimeout(exit, 2_000).unref();
+  if (typeof log.flush === 'function') log.flush(exit);
+  else exit();
 }
 
 /**

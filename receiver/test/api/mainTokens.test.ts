@@ -19,12 +19,15 @@ afterAll(() => {
 });
 
 /** Starts the receiver process, waits for the API line and the token lines, then stops it; returns its whole output. */
-async function startAndStop(env: Record<string, string>): Promise<{ stdout: string; code: number | null }> {
+async function startAndStop(env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, RECEIVER_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  // Read stderr too: a child blocked on a full stderr pipe (the engine's own messages) stalls.
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // 'close' comes once the output streams are drained too, unlike 'exit'.
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   await new Promise<void>((resolve, reject) => {
@@ -35,7 +38,8 @@ async function startAndStop(env: Record<string, string>): Promise<{ stdout: stri
     child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stdout}`)));
   });
   child.kill('SIGTERM');
-  return { stdout, code: await exited };
+  const code = await exited;
+  return { stdout, stderr, code };
 }
 
 describe('npm start prints the API tokens', () => {
@@ -50,7 +54,7 @@ describe('npm start prints the API tokens', () => {
     expect(first.stdout).toMatch(/StackLens API at http:\/\/127\.0\.0\.1:\d+\/api \(OpenAPI document: .*\/api\/docs\/json\)/);
     // The structured log (JSON lines) never carries a token.
     const logLines = first.stdout.split('\n').filter((line) => line.startsWith('{'));
-    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.length, `${first.stdout}\n${first.stderr}`).toBeGreaterThan(0);
     for (const line of logLines) {
       expect(line).not.toContain(stored.viewer);
       expect(line).not.toContain(stored.admin);
@@ -66,8 +70,10 @@ describe('npm start prints the API tokens', () => {
     const admin = 'admin-from-environment-456';
     const result = await startAndStop({ STACKLENS_DATA_DIR: tempDir(), STACKLENS_VIEWER_TOKEN: viewer, STACKLENS_ADMIN_TOKEN: admin });
     expect(result.stdout).toContain('tokens: from STACKLENS_VIEWER_TOKEN and STACKLENS_ADMIN_TOKEN');
-    expect(result.stdout).not.toContain(viewer);
-    expect(result.stdout).not.toContain(admin);
+    for (const output of [result.stdout, result.stderr]) {
+      expect(output).not.toContain(viewer);
+      expect(output).not.toContain(admin);
+    }
   });
 
   it('a bad rules file stops the start with a clear message', () => {
