@@ -19,6 +19,13 @@ export interface WriteQueueOptions {
 }
 
 /** The queue is full: the client should retry later (429). */
+/** An insert slower than this shows that the store pays a real cost per insert, worth gathering rows for. */
+const SLOW_INSERT_MS = 10;
+/** After a slow insert, the next one may wait for more rows this share of that insert's duration… */
+const GATHER_SHARE = 0.5;
+/** …but never longer than this. */
+const MAX_GATHER_MS = 50;
+
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
 }
@@ -58,6 +65,10 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   /** Rows in #pending, i.e. queued and not yet being written. */
   #pendingRows = 0;
   #inFlight = 0;
+  /** Rows the next insert may wait for, and until when (performance.now()) it may wait. */
+  #gatherRows = 0;
+  #gatherUntil = 0;
+  #gatherTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
   readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, lastError: undefined as string | undefined };
@@ -90,6 +101,10 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   /** Refuses new writes and resolves once everything accepted so far is settled. */
   async close(): Promise<void> {
     this.#closed = true;
+    // What is gathering goes now.
+    clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = undefined;
+    this.#pump();
     if (this.#pending.length === 0 && this.#inFlight === 0) return;
     await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -97,17 +112,38 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   /*
    * Group commit: while an insert runs, the writes arriving behind it gather into the next
    * one. Each insert costs the engine a new part plus a large fixed amount of work whatever
-   * its size (tens of ms on the embedded engine), so starting a second insert for a few rows
-   * only splits batches; a second one starts once a full batch is waiting.
+   * its size (~35 ms of CPU on the embedded engine), so starting a second insert for a few
+   * rows only splits batches; a second one starts once a full batch is waiting.
+   *
+   * After a slow insert the next one also waits, briefly, for the clients it has just answered:
+   * a Collector's exporter (each of its consumers sends its next batch once answered) and most
+   * SDKs send again at once, so the rows of the finished insert plus those already waiting are
+   * what one insert can take. Without that wait the clients split into two halves whose
+   * inserts alternate, each paying the fixed cost. The wait ends as soon as that many rows
+   * wait, and lasts at most half the last insert's duration and MAX_GATHER_MS; a request
+   * after a quiet spell goes at once.
    */
   #pump(): void {
     while (this.#inFlight < this.#options.maxConcurrentWrites && this.#pending.length > 0) {
       if (this.#inFlight > 0 && this.#pendingRows < this.#options.maxBatchRows) break;
+      if (this.#inFlight === 0 && this.#gathering()) break;
       void this.#writeBatch(this.#takeBatch());
     }
     if (this.#pending.length === 0 && this.#inFlight === 0) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Whether the next batch should wait for more rows; if so, a timer ends the wait. */
+  #gathering(): boolean {
+    if (this.#closed || this.#pendingRows >= Math.min(this.#gatherRows, this.#options.maxBatchRows)) return false;
+    const wait = this.#gatherUntil - performance.now();
+    if (wait <= 0) return false;
+    this.#gatherTimer ??= setTimeout(() => {
+      this.#gatherTimer = undefined;
+      this.#pump();
+    }, wait);
+    return true;
   }
 
   #takeBatch(): PendingWrite<Payload>[] {
@@ -126,6 +162,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   async #writeBatch(batch: PendingWrite<Payload>[]): Promise<void> {
     this.#inFlight += 1;
     const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
+    const started = performance.now();
     try {
       await this.#write(batchPayload(batch), batchToken(batch));
       this.#stats.rowsWritten += rows;
@@ -138,6 +175,10 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
     } finally {
       this.#queuedRows -= rows;
       this.#inFlight -= 1;
+      const ended = performance.now();
+      const took = ended - started;
+      this.#gatherRows = rows + this.#pendingRows;
+      this.#gatherUntil = took >= SLOW_INSERT_MS ? ended + Math.min(MAX_GATHER_MS, took * GATHER_SHARE) : 0;
       this.#pump();
     }
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WriteQueue, type BatchWriter, type RowsPayload } from '../../src/ingest/WriteQueue.ts';
 
 function controlledWriter() {
@@ -66,5 +66,67 @@ describe('WriteQueue with room for more than one insert', () => {
     calls[2]!.finish();
     await next;
     expect(queue.stats()).toMatchObject({ rowsWritten: 65, batchesWritten: 3, queuedRows: 0, writesInFlight: 0 });
+  });
+});
+
+describe('WriteQueue after a slow insert', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A queue whose first insert took 40 ms (fake time), with `waiting` rows queued behind it. */
+  async function afterSlowInsert(waiting: number) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const { calls, write } = controlledWriter();
+    const queue = new WriteQueue(write, { maxQueuedRows: 100_000, maxBatchRows: 50_000, maxConcurrentWrites: 2 });
+    const first = queue.write('a\n', 1000, 't1');
+    const queued = waiting > 0 ? [queue.write('b\n', waiting, 't2')] : [];
+    vi.advanceTimersByTime(40);
+    calls[0]!.finish();
+    await first;
+    return { calls, queue, queued };
+  }
+
+  it('waits for as many rows as the insert took and the queue held, then goes at once', async () => {
+    const { calls, queue, queued } = await afterSlowInsert(1000);
+    // 1,000 rows answered + 1,000 waiting: the next insert waits for 2,000.
+    expect(calls).toHaveLength(1);
+    const more = queue.write('c\n', 1000, 't3');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.payload).toBe('b\nc\n');
+    calls[1]!.finish();
+    await Promise.all([...queued, more]);
+  });
+
+  it('waits at most half the slow insert\'s duration', async () => {
+    const { calls, queued } = await afterSlowInsert(1000);
+    vi.advanceTimersByTime(19);
+    expect(calls).toHaveLength(1);
+    vi.advanceTimersByTime(2);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.payload).toBe('b\n');
+    calls[1]!.finish();
+    await Promise.all(queued);
+  });
+
+  it('sends a request after a quiet spell at once, and what gathers when the queue closes', async () => {
+    const { calls, queue } = await afterSlowInsert(0);
+    vi.advanceTimersByTime(25);
+    const late = queue.write('c\n', 10, 't3');
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish();
+    await late;
+    vi.advanceTimersByTime(40);
+    calls.length = 0;
+    const slow = queue.write('d\n', 10, 't4');
+    vi.advanceTimersByTime(40);
+    calls[0]!.finish();
+    await slow;
+    const gathering = queue.write('e\n', 5, 't5');
+    expect(calls).toHaveLength(1);
+    const closed = queue.close();
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish();
+    await Promise.all([gathering, closed]);
   });
 });
