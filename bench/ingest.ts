@@ -3,9 +3,19 @@
  * receiver for BENCH_SECONDS (default 20), records stored per second, set
  * against the rate at which the same rows insert straight into the same store
  * in the same run.
+ *
+ * The client (ingestClient.ts) runs in a worker thread and shares the machine's
+ * cores with the receiver and the engine, so it is kept lean: node:http with a
+ * keep-alive Agent instead of fetch (about a third of the CPU per request), the
+ * same real OTLP protobuf bodies, only 200s counted. The straight inserts get
+ * their payloads as bytes made once up front, so the limit is the engine's own
+ * rate (same rows, same 10,000-row JSONCompactEachRow inserts as before).
+ * Besides rates, the report gives CPU per stored record (receiver main thread,
+ * client thread, whole process: the rest is the engine) and what other
+ * processes used meanwhile, to tell a slow run from a busy machine.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../receiver/src/config.ts';
@@ -28,21 +38,50 @@ const TARGET_RATIO = 0.7;
 interface PhaseResult {
   records: number;
   elapsedMs: number;
+  cpuMs: number;
+  otherCores: number;
 }
 
-function straightPayloads(bodies: Uint8Array[]): string[] {
-  const payloads: string[] = [];
+function straightPayloads(bodies: Uint8Array[]): Buffer[] {
+  const payloads: Buffer[] = [];
   for (let i = 0; i < bodies.length; i += STRAIGHT_BATCH_REQUESTS) {
     const rows = bodies.slice(i, i + STRAIGHT_BATCH_REQUESTS).flatMap((body) => toLogRows(decodeProtobufRequest(body)).rows);
-    payloads.push(encodeLogRows(rows));
+    payloads.push(Buffer.from(encodeLogRows(rows), 'utf8'));
   }
   return payloads;
 }
 
+/** CPU time used by the whole machine so far, in ms (Linux /proc/stat; 0 elsewhere). */
+function machineCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+    return (user + nice + system + irq + softirq) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of this process and of the rest of the machine over a phase. */
+class CpuMeter {
+  readonly #process = process.cpuUsage();
+  readonly #machine = machineCpuMs();
+  readonly #started = performance.now();
+
+  /** [this process's CPU ms, other processes' cores]. */
+  read(): [number, number] {
+    const used = process.cpuUsage(this.#process);
+    const processMs = (used.user + used.system) / 1000;
+    const otherMs = Math.max(0, machineCpuMs() - this.#machine - processMs);
+    return [processMs, otherMs / (performance.now() - this.#started)];
+  }
+}
+
 let straightSequence = 0;
 
-async function straightInsert(store: LogStore, payloads: string[], durationMs: number): Promise<PhaseResult> {
+async function straightInsert(store: LogStore, payloads: Buffer[], durationMs: number): Promise<PhaseResult> {
   const rowsPerPayload = RECORDS_PER_REQUEST * STRAIGHT_BATCH_REQUESTS;
+  const cpu = new CpuMeter();
   const started = performance.now();
   let records = 0;
   while (performance.now() < started + durationMs) {
@@ -50,7 +89,18 @@ async function straightInsert(store: LogStore, payloads: string[], durationMs: n
     await store.insertLogs(payloads[straightSequence % payloads.length]!, `straight-${straightSequence}`);
     records += rowsPerPayload;
   }
-  return { records, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  const [cpuMs, otherCores] = cpu.read();
+  return { records, elapsedMs, cpuMs, otherCores };
+}
+
+interface ReceiverRun extends ClientResult {
+  stored: number;
+  eventLoopUtilization: number;
+  mainThreadCpuMs: number;
+  processCpuMs: number;
+  otherCores: number;
+  inserts: number;
 }
 
 async function receiverRun(
@@ -58,7 +108,7 @@ async function receiverRun(
   bodies: Uint8Array[],
   durationMs: number,
   firstSequence: number,
-): Promise<ClientResult & { stored: number; eventLoopUtilization: number }> {
+): Promise<ReceiverRun> {
   const receiver = await createReceiver(loadConfig({ ...process.env, RECEIVER_PORT: '0' }), { store });
   const address = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
   const before = await store.countLogs();
@@ -71,12 +121,26 @@ async function receiverRun(
     firstSequence,
   };
   const loopBefore = performance.eventLoopUtilization();
+  const mainBefore = process.threadCpuUsage();
+  const insertsBefore = receiver.queue.stats().batchesWritten;
+  const cpu = new CpuMeter();
   const worker = new Worker(new URL('./ingestClient.ts', import.meta.url), { workerData: job });
   const result = await new Promise<ClientResult>((resolve, reject) => worker.once('message', resolve).once('error', reject));
   const eventLoopUtilization = performance.eventLoopUtilization(loopBefore).utilization;
+  const main = process.threadCpuUsage(mainBefore);
+  const [processCpuMs, otherCores] = cpu.read();
+  const inserts = receiver.queue.stats().batchesWritten - insertsBefore;
   await worker.terminate();
   await receiver.close();
-  return { ...result, stored: (await store.countLogs()) - before, eventLoopUtilization };
+  return {
+    ...result,
+    stored: (await store.countLogs()) - before,
+    eventLoopUtilization,
+    mainThreadCpuMs: (main.user + main.system) / 1000,
+    processCpuMs,
+    otherCores,
+    inserts,
+  };
 }
 
 async function main(): Promise<void> {
@@ -88,9 +152,22 @@ async function main(): Promise<void> {
     const meanBytes = Math.round(bodies.reduce((sum, body) => sum + body.length, 0) / bodies.length);
 
     const payloads = straightPayloads(bodies);
+    const engineVersion = await store.serverVersion();
     const roundMs = (seconds * 1000) / ROUNDS;
-    const straight: PhaseResult = { records: 0, elapsedMs: 0 };
-    const receiver = { acknowledged: 0, stored: 0, elapsedMs: 0, requests: 0, eventLoop: 0, statuses: {} as Record<string, number> };
+    const straight: PhaseResult = { records: 0, elapsedMs: 0, cpuMs: 0, otherCores: 0 };
+    const receiver = {
+      acknowledged: 0,
+      stored: 0,
+      elapsedMs: 0,
+      requests: 0,
+      eventLoop: 0,
+      statuses: {} as Record<string, number>,
+      mainThreadCpuMs: 0,
+      clientCpuMs: 0,
+      processCpuMs: 0,
+      otherCores: 0,
+      inserts: 0,
+    };
     // The two paths alternate in rounds, so background merges and a noisy
     // neighbour weigh on both alike.
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -98,23 +175,38 @@ async function main(): Promise<void> {
       const direct = await straightInsert(store, payloads, roundMs);
       straight.records += direct.records;
       straight.elapsedMs += direct.elapsedMs;
+      straight.cpuMs += direct.cpuMs;
+      straight.otherCores += direct.otherCores / ROUNDS;
       const run = await receiverRun(store, bodies, roundMs, receiver.requests);
       receiver.acknowledged += run.acknowledgedRecords;
       receiver.stored += run.stored;
       receiver.elapsedMs += run.elapsedMs;
       receiver.requests += run.requests;
       receiver.eventLoop += run.eventLoopUtilization / ROUNDS;
+      receiver.mainThreadCpuMs += run.mainThreadCpuMs;
+      receiver.clientCpuMs += run.clientCpuMs;
+      receiver.processCpuMs += run.processCpuMs;
+      receiver.otherCores += run.otherCores / ROUNDS;
+      receiver.inserts += run.inserts;
       for (const [status, count] of Object.entries(run.statuses)) receiver.statuses[status] = (receiver.statuses[status] ?? 0) + count;
+      console.log(
+        `  straight ${perSecond(direct.records, direct.elapsedMs)} rows/s, receiver ${perSecond(run.acknowledgedRecords, run.elapsedMs)} records/s ` +
+          `(event loop busy ${(run.eventLoopUtilization * 100).toFixed(0)} %, other processes ${direct.otherCores.toFixed(2)} / ${run.otherCores.toFixed(2)} cores)`,
+      );
     }
     const limit = straight.records / (straight.elapsedMs / 1000);
     const rate = receiver.acknowledged / (receiver.elapsedMs / 1000);
     const ratio = rate / limit;
 
     console.log(`
-ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${seconds} s per path in ${ROUNDS} rounds)
+ingest benchmark (${new Date().toISOString()}, node ${process.version}, engine ${engineVersion}, ${availableParallelism()} cores, ${seconds} s per path in ${ROUNDS} rounds)
   request body              ${RECORDS_PER_REQUEST} records, ${meanBytes} bytes protobuf (uncompressed), ${concurrency} requests in flight
   straight insert (limit)   ${Math.round(limit).toLocaleString('en')} rows/s   (${RECORDS_PER_REQUEST * STRAIGHT_BATCH_REQUESTS}-row JSONCompactEachRow inserts of the same rows)
   receiver, stored + acked  ${Math.round(rate).toLocaleString('en')} records/s   (${receiver.requests} requests, statuses ${JSON.stringify(receiver.statuses)}, event loop busy ${(receiver.eventLoop * 100).toFixed(0)} %)
+  inserts                   ${Math.round(receiver.stored / Math.max(1, receiver.inserts)).toLocaleString('en')} rows per receiver insert on average (${receiver.inserts} inserts)
+  CPU per record, receiver  ${microsPer(receiver.mainThreadCpuMs, receiver.acknowledged)} µs main thread, ${microsPer(receiver.clientCpuMs, receiver.acknowledged)} µs client, ${microsPer(receiver.processCpuMs, receiver.acknowledged)} µs whole process (the rest is the engine)
+  CPU per row, straight     ${microsPer(straight.cpuMs, straight.records)} µs whole process
+  other processes           ${straight.otherCores.toFixed(2)} cores during straight inserts, ${receiver.otherCores.toFixed(2)} during the receiver (of ${availableParallelism()}; a busy machine lowers both rates)
   ratio to the limit        ${(ratio * 100).toFixed(1)} %   (target ≥ ${TARGET_RATIO * 100} %)   ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}
   absolute rate             ${rate >= TARGET_RATE ? 'PASS' : 'MISS'} (target ≥ ${TARGET_RATE.toLocaleString('en')} records/s)
   acknowledged = stored     ${receiver.acknowledged === receiver.stored ? 'yes' : `NO: acknowledged ${receiver.acknowledged}, stored ${receiver.stored}`}`);
@@ -123,6 +215,14 @@ ingest benchmark (${new Date().toISOString()}, node ${process.version}, ${second
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function perSecond(count: number, elapsedMs: number): string {
+  return Math.round(count / (elapsedMs / 1000)).toLocaleString('en');
+}
+
+function microsPer(cpuMs: number, count: number): string {
+  return count === 0 ? '–' : ((cpuMs * 1000) / count).toFixed(1);
 }
 
 await main();
