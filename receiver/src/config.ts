@@ -34,6 +34,8 @@ export interface ReceiverConfig {
   adminToken?: string;
   /** A detection rules file (YAML or JSON); the processor's default rules when absent. */
   rulesFile?: string;
+  /** false: the receiver only stores logs (an ingest-only tier); detection, incidents and live events stay idle. */
+  detection: boolean;
   store: StoreConfig;
 }
 
@@ -62,6 +64,7 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     viewerToken: env.STACKLENS_VIEWER_TOKEN || undefined,
     adminToken: env.STACKLENS_ADMIN_TOKEN || undefined,
     rulesFile: env.STACKLENS_RULES_FILE ? resolve(env.STACKLENS_RULES_FILE) : undefined,
+    detection: onOff(env, 'STACKLENS_DETECTION', true),
     store: env.CLICKHOUSE_URL
       ? {
           kind: 'server',
@@ -79,6 +82,14 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
           retentionDays,
         },
   };
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected on or off`);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -110,7 +110,7 @@ async function assemble(
     maxBodyBytes: config.maxBodyBytes,
     retryAfterSeconds: config.retryAfterSeconds,
     ingestToken: config.ingestToken,
-    onStored: (rows) => pipeline.consume(rows),
+    onStored: config.detection ? (rows) => pipeline.consume(rows) : undefined,
   });
   await app.register(restApi, {
     prefix: '/api',

@@ -8,6 +8,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4318, maxBodyBytes: 64 * 1024 * 1024 });
     expect(config.store).toEqual({ kind: 'chdb', dataDir: resolve('./data'), database: 'stacklens', retentionDays: 30 });
     expect(config.ingestToken).toBeUndefined();
+    expect(config.detection).toBe(true);
+    expect(loadConfig({ STACKLENS_DETECTION: 'off' }).detection).toBe(false);
   });
 
   it('switches to a ClickHouse server and cluster by URL', () => {
@@ -40,6 +42,7 @@ describe('loadConfig', () => {
     [{ CLICKHOUSE_URL: 'ch.internal:8123' }, /CLICKHOUSE_URL="ch.internal:8123": expected an http/],
     [{ CLICKHOUSE_URL: 'not a url' }, /CLICKHOUSE_URL/],
     [{ CLICKHOUSE_URL: 'http://x:8123', CLICKHOUSE_CLUSTER: "c' x" }, /CLICKHOUSE_CLUSTER/],
+    [{ STACKLENS_DETECTION: 'maybe' }, /STACKLENS_DETECTION="maybe": expected on or off/],
   ])('names the bad setting: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
