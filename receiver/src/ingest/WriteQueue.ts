@@ -25,6 +25,11 @@ const SLOW_INSERT_MS = 10;
 const GATHER_SHARE = 0.5;
 /** …but never longer than this. */
 const MAX_GATHER_MS = 50;
+/**
+ * Fewer rows than this are not worth waiting for: at tens or hundreds of rows per insert the
+ * engine is far from its limit, and waiting would only delay the answers (and the live feed).
+ */
+const MIN_GATHER_ROWS = 1000;
 
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
@@ -121,7 +126,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
    * what one insert can take. Without that wait the clients split into two halves whose
    * inserts alternate, each paying the fixed cost. The wait ends as soon as that many rows
    * wait, and lasts at most half the last insert's duration and MAX_GATHER_MS; a request
-   * after a quiet spell goes at once.
+   * after a quiet spell, or under a light load (fewer than MIN_GATHER_ROWS), goes at once.
    */
   #pump(): void {
     while (this.#inFlight < this.#options.maxConcurrentWrites && this.#pending.length > 0) {
@@ -178,7 +183,8 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
       const ended = performance.now();
       const took = ended - started;
       this.#gatherRows = rows + this.#pendingRows;
-      this.#gatherUntil = took >= SLOW_INSERT_MS ? ended + Math.min(MAX_GATHER_MS, took * GATHER_SHARE) : 0;
+      const worthIt = took >= SLOW_INSERT_MS && this.#gatherRows >= MIN_GATHER_ROWS;
+      this.#gatherUntil = worthIt ? ended + Math.min(MAX_GATHER_MS, took * GATHER_SHARE) : 0;
       this.#pump();
     }
   }

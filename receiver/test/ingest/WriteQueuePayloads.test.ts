@@ -116,9 +116,8 @@ describe('WriteQueue after a slow insert', () => {
     expect(calls).toHaveLength(2);
     calls[1]!.finish();
     await late;
-    vi.advanceTimersByTime(40);
     calls.length = 0;
-    const slow = queue.write('d\n', 10, 't4');
+    const slow = queue.write('d\n', 2000, 't4');
     vi.advanceTimersByTime(40);
     calls[0]!.finish();
     await slow;
@@ -128,5 +127,25 @@ describe('WriteQueue after a slow insert', () => {
     expect(calls).toHaveLength(2);
     calls[1]!.finish();
     await Promise.all([gathering, closed]);
+  });
+
+  it('does not wait under a light load: a slow insert of a few rows', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const { calls, write } = controlledWriter();
+    const queue = new WriteQueue(write, { maxQueuedRows: 100_000, maxBatchRows: 50_000, maxConcurrentWrites: 1 });
+    const first = queue.write('a\n', 5, 't1');
+    const second = queue.write('b\n', 5, 't2');
+    vi.advanceTimersByTime(40);
+    calls[0]!.finish();
+    await first;
+    const third = queue.write('c\n', 1, 't3');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.payload).toBe('b\n');
+    calls[1]!.finish();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(calls[2]!.payload).toBe('c\n');
+    calls[2]!.finish();
+    await Promise.all([second, third]);
   });
 });
