@@ -2,8 +2,12 @@
  * Decode + render throughput of a realistic 1,000-record request built by the OTel JS SDK.
  * Run: node receiver/test/otlp/support/measureThroughput.ts (not a test: timings vary by machine).
  */
+import { createHash } from 'node:crypto';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { posLogRequests } from '../../../../bench/posLogRequests.ts';
 import { decodeJsonRequest, decodeProtobufRequest, toLogRows } from '../../../src/otlp/index.ts';
+import { encodeLogRequest, encodeLogRequestWithRows } from '../../../src/store/encodeLogRequest.ts';
+import { encodeLogRows } from '../../../src/store/encodeLogRows.ts';
 import { emitWithSdk, posFailure } from './sdkLogs.ts';
 
 const records = await emitWithSdk(Array.from({ length: 1000 }, (_, i) => posFailure(i)));
@@ -30,3 +34,23 @@ function measure(label: string, fn: () => void, rounds = 7, iterations = 40): vo
 measure('protobuf decode+toLogRows', () => toLogRows(decodeProtobufRequest(bytes)));
 measure('json decode+toLogRows', () => toLogRows(decodeJsonRequest(json)));
 measure('json parse only', () => JSON.parse(json));
+
+/*
+ * The route's whole synchronous work per request, on the benchmark's bodies (POS orders, 1,000
+ * records, ~180 bytes each): decode, rows and/or insert payload, deduplication token.
+ */
+const bench = posLogRequests(1, 1000)[0]!;
+const token = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
+measure('bench body: decode only', () => decodeProtobufRequest(bench));
+measure('bench body: rows + encodeLogRows (old path)', () => {
+  Buffer.from(encodeLogRows(toLogRows(decodeProtobufRequest(bench)).rows));
+  token(bench);
+});
+measure('bench body: encodeLogRequestWithRows', () => {
+  encodeLogRequestWithRows(decodeProtobufRequest(bench));
+  token(bench);
+});
+measure('bench body: encodeLogRequest (no rows)', () => {
+  encodeLogRequest(decodeProtobufRequest(bench));
+  token(bench);
+});
