@@ -18,7 +18,6 @@ export interface WriteQueueOptions {
   maxConcurrentWrites: number;
 }
 
-/** The queue is full: the client should retry later (429). */
 /** An insert slower than this shows that the store pays a real cost per insert, worth gathering rows for. */
 const SLOW_INSERT_MS = 10;
 /** After a slow insert, the next one may wait for more rows this share of that insert's duration… */
@@ -31,6 +30,7 @@ const MAX_GATHER_MS = 50;
  */
 const MIN_GATHER_ROWS = 1000;
 
+/** The queue is full: the client should retry later (429). */
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
 }
