@@ -1,6 +1,6 @@
 import { EMPTY_BYTES } from './bytes.ts';
 import { readAnyValue, readAttributes } from './jsonAnyValue.ts';
-import { NO_ITEMS, readFields, readList, readObject, within } from './jsonFields.ts';
+import { forEachField, NO_ITEMS, readFields, readList, readObject } from './jsonFields.ts';
 import {
   ExactJsonNumber,
   JsonFieldError,
@@ -89,14 +89,9 @@ function asDecodeError(error: unknown): unknown {
 function readExportRequest(json: unknown): ExportRequest {
   const object = readFields(json);
   let resourceLogs: readonly ResourceLogs[] = NO_ITEMS;
-  let key = '';
-  try {
-    for (key in object) {
-      if (key === 'resourceLogs' || key === 'resource_logs') resourceLogs = readList(object[key], readResourceLogs);
-    }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  forEachField(object, (key, value) => {
+    if (key === 'resourceLogs' || key === 'resource_logs') resourceLogs = readList(value, readResourceLogs);
+  });
   return { resourceLogs };
 }
 
@@ -105,27 +100,21 @@ function readResourceLogs(json: unknown): ResourceLogs {
   let resource: Resource | null = null;
   let scopeLogs: readonly ScopeLogs[] = NO_ITEMS;
   let schemaUrl = '';
-  let key = '';
-  try {
-    for (key in object) {
-      const value = object[key];
-      switch (key) {
-        case 'resource':
-          resource = readResource(value);
-          break;
-        case 'scopeLogs':
-        case 'scope_logs':
-          scopeLogs = readList(value, readScopeLogs);
-          break;
-        case 'schemaUrl':
-        case 'schema_url':
-          schemaUrl = readString(value);
-          break;
-      }
+  forEachField(object, (key, value) => {
+    switch (key) {
+      case 'resource':
+        resource = readResource(value);
+        break;
+      case 'scopeLogs':
+      case 'scope_logs':
+        scopeLogs = readList(value, readScopeLogs);
+        break;
+      case 'schemaUrl':
+      case 'schema_url':
+        schemaUrl = readString(value);
+        break;
     }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  });
   return { resource, scopeLogs, schemaUrl };
 }
 
@@ -134,18 +123,12 @@ function readResource(json: unknown): Resource | null {
   if (object === null) return null;
   let attributes: readonly KeyValue[] = NO_ITEMS;
   let droppedAttributesCount = 0;
-  let key = '';
-  try {
-    for (key in object) {
-      const value = object[key];
-      if (key === 'attributes') attributes = readAttributes(value);
-      else if (key === 'droppedAttributesCount' || key === 'dropped_attributes_count') {
-        droppedAttributesCount = readUint32(value);
-      }
+  forEachField(object, (key, value) => {
+    if (key === 'attributes') attributes = readAttributes(value);
+    else if (key === 'droppedAttributesCount' || key === 'dropped_attributes_count') {
+      droppedAttributesCount = readUint32(value);
     }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  });
   return { attributes, droppedAttributesCount };
 }
 
@@ -154,27 +137,21 @@ function readScopeLogs(json: unknown): ScopeLogs {
   let scope: InstrumentationScope | null = null;
   let logRecords: readonly LogRecord[] = NO_ITEMS;
   let schemaUrl = '';
-  let key = '';
-  try {
-    for (key in object) {
-      const value = object[key];
-      switch (key) {
-        case 'scope':
-          scope = readScope(value);
-          break;
-        case 'logRecords':
-        case 'log_records':
-          logRecords = readList(value, readLogRecord);
-          break;
-        case 'schemaUrl':
-        case 'schema_url':
-          schemaUrl = readString(value);
-          break;
-      }
+  forEachField(object, (key, value) => {
+    switch (key) {
+      case 'scope':
+        scope = readScope(value);
+        break;
+      case 'logRecords':
+      case 'log_records':
+        logRecords = readList(value, readLogRecord);
+        break;
+      case 'schemaUrl':
+      case 'schema_url':
+        schemaUrl = readString(value);
+        break;
     }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  });
   return { scope, logRecords, schemaUrl };
 }
 
@@ -185,29 +162,23 @@ function readScope(json: unknown): InstrumentationScope | null {
   let version = '';
   let attributes: readonly KeyValue[] = NO_ITEMS;
   let droppedAttributesCount = 0;
-  let key = '';
-  try {
-    for (key in object) {
-      const value = object[key];
-      switch (key) {
-        case 'name':
-          name = readString(value);
-          break;
-        case 'version':
-          version = readString(value);
-          break;
-        case 'attributes':
-          attributes = readAttributes(value);
-          break;
-        case 'droppedAttributesCount':
-        case 'dropped_attributes_count':
-          droppedAttributesCount = readUint32(value);
-          break;
-      }
+  forEachField(object, (key, value) => {
+    switch (key) {
+      case 'name':
+        name = readString(value);
+        break;
+      case 'version':
+        version = readString(value);
+        break;
+      case 'attributes':
+        attributes = readAttributes(value);
+        break;
+      case 'droppedAttributesCount':
+      case 'dropped_attributes_count':
+        droppedAttributesCount = readUint32(value);
+        break;
     }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  });
   return { name, version, attributes, droppedAttributesCount };
 }
 
@@ -231,12 +202,7 @@ class LogRecordFields {
 function readLogRecord(json: unknown): LogRecord {
   const object = readFields(json);
   const record = new LogRecordFields();
-  let key = '';
-  try {
-    for (key in object) readLogRecordField(record, key, object[key]);
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  forEachField(object, (key, value) => readLogRecordField(record, key, value));
   return record;
 }
 

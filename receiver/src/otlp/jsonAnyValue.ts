@@ -1,4 +1,4 @@
-import { NO_ITEMS, readFields, readList, readObject, within } from './jsonFields.ts';
+import { forEachField, NO_ITEMS, readFields, readList, readObject } from './jsonFields.ts';
 import { JsonFieldError, readBool, readBytes, readDouble, readInt32, readInt64, readString } from './jsonScalars.ts';
 import { MAX_ANY_VALUE_DEPTH } from './limits.ts';
 import type { AnyValue, KeyValue } from './types.ts';
@@ -18,15 +18,10 @@ function readKeyValue(json: unknown, depth: number): KeyValue {
   const object = readFields(json);
   let key = '';
   let value: AnyValue | null = null;
-  let field = '';
-  try {
-    for (field in object) {
-      if (field === 'key') key = readString(object[field]);
-      else if (field === 'value') value = readAnyValue(object[field], depth);
-    }
-  } catch (error) {
-    throw within(error, `.${field}`);
-  }
+  forEachField(object, (field, fieldValue) => {
+    if (field === 'key') key = readString(fieldValue);
+    else if (field === 'value') value = readAnyValue(fieldValue, depth);
+  });
   return { key, value };
 }
 
@@ -41,12 +36,9 @@ export function readAnyValue(json: unknown, depth: number): AnyValue | null {
   const object = readObject(json);
   if (object === null) return null;
   let result = EMPTY_VALUE;
-  let key = '';
-  try {
-    for (key in object) result = readAnyValueMember(key, object[key], depth) ?? result;
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+  forEachField(object, (key, member) => {
+    result = readAnyValueMember(key, member, depth) ?? result;
+  });
   return result;
 }
 
@@ -91,18 +83,12 @@ function readArrayItem(json: unknown, depth: number): AnyValue {
 function readNested<T>(json: unknown, depth: number, readItem: (item: unknown, depth: number) => T): readonly T[] {
   const object = readFields(json);
   let values: readonly T[] = NO_ITEMS;
-  let key = '';
-  try {
-    for (key in object) {
-      if (key !== 'values') continue;
-      const items = object[key];
-      if (Array.isArray(items) && items.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) {
-        throw new JsonFieldError(`values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
-      }
-      values = readList(items, (item) => readItem(item, depth + 1));
+  forEachField(object, (key, items) => {
+    if (key !== 'values') return;
+    if (Array.isArray(items) && items.length > 0 && depth >= MAX_ANY_VALUE_DEPTH) {
+      throw new JsonFieldError(`values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
     }
-  } catch (error) {
-    throw within(error, `.${key}`);
-  }
+    values = readList(items, (item) => readItem(item, depth + 1));
+  });
   return values;
 }

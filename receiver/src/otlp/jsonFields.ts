@@ -10,6 +10,16 @@ export function within(error: unknown, segment: string): unknown {
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/** Visits a message's fields in document order; an error names the field it came from. */
+export function forEachField(object: JsonObject, visit: (key: string, value: unknown) => void): void {
+  let key = '';
+  try {
+    for (key in object) visit(key, object[key]);
+  } catch (error) {
+    throw within(error, `.${key}`);
+  }
+}
+
 const NO_FIELDS: JsonObject = Object.freeze({});
 
 /** A message: null (all defaults) reads as an object without fields. */
