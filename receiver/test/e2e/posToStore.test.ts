@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { startPos, stopPos } from '../support/posProcess.ts';
 
-const POS_MAIN = fileURLToPath(new URL('../../../demo-pos/src/main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-e2e-'));
 let store: LogStore;
 let receiver: Receiver;
@@ -26,28 +23,6 @@ afterAll(async () => {
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Starts the real POS process exporting to our receiver; resolves with its URL. */
-async function startPos(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [POS_MAIN], {
-    env: { ...process.env, POS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`POS exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-  });
-  return { child, url };
-}
-
-async function stopPos(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 interface StoredRecord {
   SeverityText: string;
@@ -66,7 +41,7 @@ describe('POS → @stacklens/telemetry → receiver → ClickHouse', () => {
     ['http/json', 'none'],
     ['http/json', 'gzip'],
   ])('an order for product 999 lands as a MISSING_PRICE record (%s, compression %s)', async (protocol, compression) => {
-    const pos = await startPos({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_COMPRESSION: compression });
+    const pos = await startPos(receiverUrl, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_COMPRESSION: compression });
     const response = await fetch(`${pos.url}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { startPos, stopPos } from '../support/posProcess.ts';
 import { openFeed } from './support/feedClient.ts';
 
-const POS_MAIN = fileURLToPath(new URL('../../../demo-pos/src/main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-live-e2e-'));
 let store: LogStore;
 let receiver: Receiver;
@@ -27,22 +24,6 @@ afterAll(async () => {
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** The real POS process, exporting to the receiver with a short batch delay. */
-async function startPos(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [POS_MAIN], {
-    env: { ...process.env, POS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_BLRP_SCHEDULE_DELAY: '50' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`POS exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-  });
-  return { child, url };
-}
 
 describe('the live feed inside the receiver', () => {
   it('shares the REST API scope: its error bodies and its OpenAPI document', async () => {
@@ -74,7 +55,7 @@ describe('POS → receiver → processor → WebSocket', () => {
     const client = await openFeed(`${receiverUrl.replace(/^http/, 'ws')}/api/live?ticket=${ticket}&store=STORE_002`);
     expect((await client.next('backfill')).events).toEqual([]);
 
-    const pos = await startPos();
+    const pos = await startPos(receiverUrl, { OTEL_BLRP_SCHEDULE_DELAY: '50' });
     try {
       const response = await fetch(`${pos.url}/api/orders`, {
         method: 'POST',
@@ -90,9 +71,7 @@ describe('POS → receiver → processor → WebSocket', () => {
       const stats = await fetch(`${receiverUrl}/api/live/stats`, { headers: { authorization: `Bearer ${receiver.tokens.viewer}` } });
       expect(await stats.json()).toMatchObject({ connections: 1, slowClientsDropped: 0 });
     } finally {
-      const exited = new Promise((resolve) => pos.child.once('exit', resolve));
-      pos.child.kill('SIGTERM');
-      await exited;
+      await stopPos(pos.child);
       await client.close();
     }
   });
