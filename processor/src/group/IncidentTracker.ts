@@ -24,8 +24,13 @@ export interface IncidentTrackerOptions {
   publish: LiveEventBus | ((event: UnsequencedLiveEvent) => void);
   /** ms since the epoch [Date.now]. */
   clock?: () => number;
-  /** How often coalesced events go out and pending writes are flushed [250 ms]. */
+  /** How often coalesced events go out [250 ms]. */
   flushIntervalMs?: number;
+  /**
+   * How often pending writes go to the repository, at the first tick after it has passed
+   * [1,000 ms]: every insert has a fixed cost in ClickHouse, so fewer, larger ones cost less.
+   */
+  writeIntervalMs?: number;
   /** Samples kept per incident, newest first [5]. */
   maxSamples?: number;
   spike?: SpikeOptions;
@@ -81,6 +86,8 @@ export class IncidentTracker {
   readonly #publish: (event: UnsequencedLiveEvent) => void;
   readonly #clock: () => number;
   readonly #flushIntervalMs: number;
+  readonly #writeIntervalMs: number;
+  #lastWriteMs = 0;
   readonly #maxSamples: number;
   readonly #spikes: SpikeDetector;
   readonly #writer: IncidentWriter;
@@ -102,6 +109,7 @@ export class IncidentTracker {
     this.#publish = typeof publish === 'function' ? publish : (event) => void publish.publish(event);
     this.#clock = options.clock ?? Date.now;
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.#writeIntervalMs = options.writeIntervalMs ?? 1_000;
     this.#maxSamples = options.maxSamples ?? 5;
     this.#spikes = new SpikeDetector(options.spike);
     this.#writer = new IncidentWriter(options.repository, options.pendingLimits, (id) => this.#snapshotForSaving(id));
@@ -405,11 +413,13 @@ export class IncidentTracker {
   }
 
   #tick(): void {
-    if (this.#writer.busy) {
-      // The repository is still busy with the last batch: announce, and write on a later tick.
-      this.#announceHeldBack(this.#clock());
+    const now = this.#clock();
+    if (this.#writer.busy || now - this.#lastWriteMs < this.#writeIntervalMs) {
+      // The repository is still busy with the last batch, or wrote recently: announce, and write on a later tick.
+      this.#announceHeldBack(now);
       return;
     }
+    this.#lastWriteMs = now;
     this.flush().catch((error: unknown) => this.#onError(error));
   }
 

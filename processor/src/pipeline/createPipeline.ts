@@ -12,7 +12,7 @@ export interface CreatePipelineOptions {
   stages?: ReadonlyArray<IncidentStage>;
   onError?: (error: unknown) => void;
   /** Further tracker settings: flush interval, samples, spike thresholds, write-buffer bounds. */
-  tracker?: Pick<IncidentTrackerOptions, 'flushIntervalMs' | 'maxSamples' | 'spike' | 'pendingLimits'>;
+  tracker?: Pick<IncidentTrackerOptions, 'flushIntervalMs' | 'writeIntervalMs' | 'maxSamples' | 'spike' | 'pendingLimits'>;
 }
 
 /** Wires Detector → IncidentTracker → bus. Call `start()` on the result before serving. */

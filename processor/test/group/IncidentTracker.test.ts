@@ -493,6 +493,36 @@ describe('IncidentTracker: writes', () => {
     await tracker.close();
   });
 
+  it('announces every tick but writes at most once per writeIntervalMs', async () => {
+    const repository = new InMemoryIncidentRepository();
+    let writes = 0;
+    const append = repository.appendOccurrences.bind(repository);
+    repository.appendOccurrences = async (occurrences) => {
+      writes++;
+      return append(occurrences);
+    };
+    const events: string[] = [];
+    const tracker = new IncidentTracker({
+      repository,
+      publish: (event) => events.push(event.type),
+      flushIntervalMs: 10,
+      writeIntervalMs: 200,
+    });
+    await tracker.start();
+    const h = trackerHarness();
+    const started = Date.now();
+    while (Date.now() - started < 300) {
+      tracker.record(h.detections([missingPrice()]));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThanOrEqual(2);
+    expect(events.filter((type) => type === 'error.detected').length).toBeGreaterThan(5);
+    await tracker.close();
+    const recorded = repository.latest().values().next().value?.count ?? 0;
+    expect(repository.occurrences).toHaveLength(recorded);
+  });
+
   it('keeps announcing on its ticks while a slow write is in flight, and does not pile up writes', async () => {
     const repository = new InMemoryIncidentRepository();
     let release: (() => void) | undefined;
@@ -524,7 +554,13 @@ describe('IncidentTracker: writes', () => {
   it('reports a failed timer flush through onError and retries at the next tick', async () => {
     const repository = new InMemoryIncidentRepository();
     const errors: unknown[] = [];
-    const tracker = new IncidentTracker({ repository, publish: () => {}, flushIntervalMs: 15, onError: (error) => errors.push(error) });
+    const tracker = new IncidentTracker({
+      repository,
+      publish: () => {},
+      flushIntervalMs: 15,
+      writeIntervalMs: 15,
+      onError: (error) => errors.push(error),
+    });
     await tracker.start();
     repository.failing = true;
     tracker.record(trackerHarness().detections([missingPrice()]));
