@@ -1,4 +1,4 @@
-import type { Severity } from '@stacklens/processor';
+import type { Occurrence, Severity } from '@stacklens/processor';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
 import type { Page } from './IncidentQueries.ts';
 import { isoFromMs, isoFromNanos } from './incidentRow.ts';
@@ -22,37 +22,20 @@ export interface ErrorFilters {
   offset: number;
 }
 
+/** The occurrence columns read as they are; the two times are rendered below. */
+type OccurrenceColumns = Omit<Occurrence, 'timestamp' | 'detectedAt'>;
+
 /** One detected error record (an occurrence of an incident). */
-export interface ErrorView {
-  incidentId: string;
+export interface ErrorView extends OccurrenceColumns {
   timestamp: string;
   /** The record's own time at full precision, decimal nanoseconds as in otel_logs. */
   timeUnixNano: string;
   detectedAt: string;
-  service: string;
-  errorType: string;
-  severity: Severity;
-  storeId: string;
-  kioskId: string;
-  traceId: string;
-  spanId: string;
-  body: string;
-  errorCode: string;
 }
 
-interface ErrorRow {
-  incidentId: string;
+interface ErrorRow extends OccurrenceColumns {
   timeUnixNano: string;
   detectedAtMs: number | string;
-  service: string;
-  errorType: string;
-  severity: Severity;
-  storeId: string;
-  kioskId: string;
-  traceId: string;
-  spanId: string;
-  body: string;
-  errorCode: string;
 }
 
 /** Reads of detected error records for `GET /api/errors`, newest first. */
