@@ -3,7 +3,7 @@
  * detect → group → (enrich → ticket, through IncidentStage) → publish.
  */
 export type * from './types.ts';
-export { SEVERITIES, AUDIT_STAGES } from './types.ts';
+export { SEVERITIES, AUDIT_STAGES, ANALYSIS_CATEGORIES } from './types.ts';
 
 export { Detector } from './detect/Detector.ts';
 export { loadRuleSet } from './detect/loadRuleSet.ts';

@@ -194,6 +194,16 @@ export type LiveEvent =
       incident: IncidentSummary;
       change: 'occurrences' | 'acknowledged' | 'resolved' | 'regressed' | 'reopened';
     }
+  | { type: 'ai.completed'; seq: number; at: number; incident: IncidentSummary; analysis: Analysis }
+  | { type: 'ticket.created' | 'ticket.updated'; seq: number; at: number; incident: IncidentSummary; ticket: TicketLink }
+  | {
+      type: 'ticket.failed';
+      seq: number;
+      at: number;
+      incident: IncidentSummary;
+      /** Jira's error text (or the network error), for a person to act on. */
+      error: string;
+    }
   | {
       type: 'spike';
       seq: number;
@@ -206,6 +216,85 @@ export type LiveEvent =
     };
 
 export type LiveEventType = LiveEvent['type'];
+
+export const ANALYSIS_CATEGORIES = [
+  'data',
+  'configuration',
+  'dependency',
+  'capacity',
+  'code',
+  'infrastructure',
+  'security',
+  'unknown',
+] as const;
+export type AnalysisCategory = (typeof ANALYSIS_CATEGORIES)[number];
+
+/** One suggested fix; an analysis ranks them, 1 first. */
+export interface Fix {
+  rank: number;
+  action: string;
+  priority: 'high' | 'medium' | 'low';
+  estimatedMinutes: number;
+  /** Whether a script or a runbook could apply it without a person deciding. */
+  automatable: boolean;
+}
+
+/** A past incident that looks like this one, with what was done about it. */
+export interface SimilarIncident {
+  incidentId: string;
+  errorType: string;
+  title: string;
+  status: IncidentStatus;
+  ticketKey?: string;
+}
+
+/** The enrich stage's answer for one incident: the same shape whichever analyser gave it. */
+export interface Analysis {
+  incidentId: string;
+  fingerprint: string;
+  analyser: 'openai' | 'offline';
+  /** The model name, or the knowledge base's version for the offline analyser. */
+  model: string;
+  rootCause: string;
+  category: AnalysisCategory;
+  /** Ranked, best first. */
+  fixes: Fix[];
+  /** 0–1, honest: an unknown error gets a low one. */
+  confidence: number;
+  /** A short line fit for a ticket title. */
+  summary: string;
+  similarIncidents: SimilarIncident[];
+  /** Why the offline analyser answered although a model is configured (time-out, refusal, malformed answer…). */
+  fallbackReason?: string;
+  /** ms since the epoch. */
+  createdAt: number;
+  durationMs: number;
+}
+
+/** Where the ticket stage finds an incident's analysis (the enrich stage provides it). */
+export interface AnalysisSource {
+  /** The analysis when there is one; waits up to `timeoutMs` for one in progress; undefined otherwise. */
+  analysisFor(incidentId: string, timeoutMs: number): Promise<Analysis | undefined>;
+}
+
+/** Jira's status category keys, which mean the same on every workflow. */
+export type TicketStatusCategory = 'new' | 'indeterminate' | 'done' | 'unknown';
+
+/** The Jira issue filed for an incident's fingerprint. */
+export interface TicketLink {
+  incidentId: string;
+  fingerprint: string;
+  /** e.g. POS-123 */
+  key: string;
+  /** The issue in Jira's web UI (the site URL with its path prefix kept). */
+  url: string;
+  /** Jira's status name, e.g. "To Do". */
+  status: string;
+  statusCategory: TicketStatusCategory;
+  /** ms since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** Where incidents, occurrences and audit entries are kept (ClickHouse in the receiver). */
 export interface IncidentRepository {

@@ -18,6 +18,7 @@ import { ErrorQueries } from './incidents/ErrorQueries.ts';
 import { IncidentQueries } from './incidents/IncidentQueries.ts';
 import { StatsQueries } from './incidents/StatsQueries.ts';
 import { WriteQueue } from './ingest/WriteQueue.ts';
+import { closeIntegrations, createIntegrations, mergeAnnotations, type Integration, type IntegrationFactory } from './integrations/index.ts';
 import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { otlpLogsRoutes } from './routes/otlpLogs.ts';
@@ -35,6 +36,8 @@ export interface Receiver {
   repository: ClickHouseIncidentRepository;
   /** The API's bearer tokens and where they came from. */
   tokens: ApiTokens;
+  /** The stages after grouping with their storage and routes (AI enrichment, Jira), in pipeline order. */
+  integrations: ReadonlyArray<Integration>;
   /** Stops taking requests, stores what was accepted, writes the pipeline's pending incidents, then closes the store. */
   close(): Promise<void>;
 }
@@ -45,6 +48,8 @@ export interface ReceiverOptions {
   store?: LogStore;
   /** Settings of the live feed at /api/live (heartbeat, backfill, slow-client limit…); its defaults otherwise. */
   live?: Omit<Partial<LiveFeedOptions>, 'bus' | 'tokens'>;
+  /** The integrations to build instead of the defaults (tests pick theirs). */
+  integrations?: ReadonlyArray<IntegrationFactory>;
 }
 
 /** How long the pipeline waits before trying again to load the incidents when the store did not answer. */
@@ -112,18 +117,27 @@ async function assemble(
     ingestToken: config.ingestToken,
     onStored: config.detection ? (rows) => pipeline.consume(rows) : undefined,
   });
+  const incidents = new IncidentQueries(store.transport, repository.tables);
+  const actions = trackerActions(tracker, app.log, starting.started);
+  const integrations = await createIntegrations(
+    { config, store, repository, incidents, actions, bus, log: app.log },
+    options.integrations,
+  );
+  for (const integration of integrations) if (integration.stage) pipeline.addStage(integration.stage);
   await app.register(restApi, {
     prefix: '/api',
     tokens,
-    incidents: new IncidentQueries(store.transport, repository.tables),
+    incidents,
     errors: new ErrorQueries(store.transport, repository.tables),
     stats: new StatsQueries(store.transport, repository.tables),
-    actions: trackerActions(tracker, app.log, starting.started),
-    // The live feed shares the API's scope: its bearer roles, error bodies and OpenAPI document.
+    actions,
+    annotations: mergeAnnotations(integrations),
+    // The live feed and the integrations' routes share the API's scope: its bearer roles, error bodies and OpenAPI document.
     extensions: [
       async (api) => {
         await api.register(liveFeedRoutes, { ...options.live, bus, tokens });
       },
+      ...integrations.flatMap((integration) => (integration.routes ? [integration.routes] : [])),
     ],
   });
 
@@ -136,6 +150,7 @@ async function assemble(
     bus,
     repository,
     tokens,
+    integrations,
     async close() {
       starting.stop();
       watcher?.close();
@@ -143,6 +158,7 @@ async function assemble(
       await queue.close();
       try {
         await pipeline.close();
+        await closeIntegrations(integrations);
       } finally {
         if (!options.store) await store.close();
       }

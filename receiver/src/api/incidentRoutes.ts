@@ -1,7 +1,8 @@
-import type { Incident, IncidentStatus, Severity } from '@stacklens/processor';
+import type { Analysis, Incident, IncidentStatus, Severity, TicketLink } from '@stacklens/processor';
 import type { FastifyPluginAsync } from 'fastify';
 import type { IncidentQueries } from '../incidents/IncidentQueries.ts';
 import type { IncidentView } from '../incidents/incidentRow.ts';
+import type { IncidentAnnotations } from '../integrations/Integration.ts';
 import { ApiError } from './ApiError.ts';
 import {
   BEARER,
@@ -22,6 +23,8 @@ export interface IncidentActions {
 export interface IncidentRouteOptions {
   incidents: IncidentQueries;
   actions: IncidentActions;
+  /** Analyses and tickets of the integrations, joined to the incidents they belong to. */
+  annotations?: IncidentAnnotations;
 }
 
 interface IncidentsQuery {
@@ -76,16 +79,33 @@ const listSchema = {
       required: ['total', 'items'],
       properties: {
         total: { type: 'integer', description: 'Incidents matching the filters, whatever the limit.' },
-        items: { type: 'array', items: { $ref: 'Incident#' } },
+        items: {
+          type: 'array',
+          items: {
+            allOf: [{ $ref: 'Incident#' }],
+            type: 'object',
+            required: ['analysis', 'ticket'],
+            properties: {
+              analysis: {
+                type: ['object', 'null'],
+                description: 'The gist of the AI analysis; null while there is none.',
+                required: ['analyser', 'summary', 'category', 'confidence'],
+                properties: {
+                  analyser: { type: 'string', enum: ['openai', 'offline'] },
+                  summary: { type: 'string' },
+                  category: { type: 'string' },
+                  confidence: { type: 'number' },
+                },
+              },
+              ticket: { anyOf: [{ $ref: 'TicketLink#' }, { type: 'null' }] },
+            },
+          },
+        },
       },
     },
     ...errorResponses(400, 401, 503),
   },
 } as const;
-
-/** Filled in by the enrichment and ticket issues; null until then. */
-const pendingObject = (description: string) =>
-  ({ type: ['object', 'null'], additionalProperties: true, description }) as const;
 
 const detailSchema = {
   summary: 'One incident with its histogram, samples and audit trail',
@@ -117,8 +137,8 @@ const detailSchema = {
         histogram: { $ref: 'Histogram#' },
         samples: { type: 'array', description: 'The most recent occurrences, newest first.', items: { $ref: 'IncidentSample#' } },
         audit: { type: 'array', description: 'What happened to the incident, oldest first.', items: { $ref: 'AuditEntry#' } },
-        analysis: pendingObject('The AI analysis (root cause, ranked fixes, confidence); null until the enrichment stage runs.'),
-        ticket: pendingObject('The Jira ticket (key, link, status); null until the ticket stage creates one.'),
+        analysis: { anyOf: [{ $ref: 'Analysis#' }, { type: 'null' }], description: 'null until the enrich stage has answered.' },
+        ticket: { anyOf: [{ $ref: 'TicketLink#' }, { type: 'null' }], description: 'null while no Jira issue is linked.' },
       },
     },
     ...errorResponses(400, 401, 404, 503),
@@ -140,11 +160,25 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
   }) as const;
 
 /** GET /incidents, GET /incidents/:id, POST /incidents/:id/ack and /resolve. */
-export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions }) => {
+export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions, annotations = {} }) => {
   app.get<{ Querystring: IncidentsQuery }>(
     '/incidents',
     { schema: listSchema, onRequest: app.requireRole('viewer') },
-    async (request) => incidents.list(request.query),
+    async (request) => {
+      const page = await incidents.list(request.query);
+      const { analyses, tickets } = await annotate(annotations, page.items.map((incident) => incident.id));
+      const items = page.items.map((incident) => {
+        const analysis = analyses.get(incident.id);
+        return {
+          ...incident,
+          analysis: analysis
+            ? { analyser: analysis.analyser, summary: analysis.summary, category: analysis.category, confidence: analysis.confidence }
+            : null,
+          ticket: ticketView(tickets.get(incident.id)),
+        };
+      });
+      return { total: page.total, items };
+    },
   );
 
   app.get<{ Params: IdParams; Querystring: DetailQuery }>(
@@ -155,9 +189,20 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
       const incident = await incidents.find(id);
       if (!incident) throw notFound(id);
       const endMs = request.query.to === undefined ? Date.now() : Date.parse(request.query.to);
-      const [histogram, audit] = await Promise.all([incidents.histogram(id, endMs, request.query.minutes), incidents.audit(id)]);
+      const [histogram, audit, { analyses, tickets }] = await Promise.all([
+        incidents.histogram(id, endMs, request.query.minutes),
+        incidents.audit(id),
+        annotate(annotations, [id]),
+      ]);
       const { samples, ...view } = incident;
-      return { incident: view satisfies IncidentView, histogram, samples, audit, analysis: null, ticket: null };
+      return {
+        incident: view satisfies IncidentView,
+        histogram,
+        samples,
+        audit,
+        analysis: analysisView(analyses.get(id)),
+        ticket: ticketView(tickets.get(id)),
+      };
     },
   );
 
@@ -178,4 +223,26 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
 
 function notFound(id: string): ApiError {
   return new ApiError('NOT_FOUND', `no incident with id ${JSON.stringify(id)}`);
+}
+
+async function annotate(
+  annotations: IncidentAnnotations,
+  ids: ReadonlyArray<string>,
+): Promise<{ analyses: Map<string, Analysis>; tickets: Map<string, TicketLink> }> {
+  if (ids.length === 0) return { analyses: new Map(), tickets: new Map() };
+  const [analyses, tickets] = await Promise.all([
+    annotations.analyses?.(ids) ?? new Map<string, Analysis>(),
+    annotations.tickets?.(ids) ?? new Map<string, TicketLink>(),
+  ]);
+  return { analyses, tickets };
+}
+
+function analysisView(analysis: Analysis | undefined) {
+  return analysis ? { ...analysis, createdAt: new Date(analysis.createdAt).toISOString() } : null;
+}
+
+function ticketView(ticket: TicketLink | undefined) {
+  return ticket
+    ? { ...ticket, createdAt: new Date(ticket.createdAt).toISOString(), updatedAt: new Date(ticket.updatedAt).toISOString() }
+    : null;
 }

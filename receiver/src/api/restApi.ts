@@ -8,6 +8,7 @@ import { apiErrorBody, apiErrorHandler } from './apiErrorHandler.ts';
 import type { ApiTokens } from './apiTokens.ts';
 import { authPlugin } from './auth.ts';
 import { errorRoutes } from './errorRoutes.ts';
+import type { IncidentAnnotations } from '../integrations/Integration.ts';
 import { incidentRoutes, type IncidentActions } from './incidentRoutes.ts';
 import { addSharedSchemas, BEARER, errorResponses } from './schemas.ts';
 import { statsRoutes } from './statsRoutes.ts';
@@ -18,6 +19,8 @@ export interface RestApiOptions {
   errors: ErrorQueries;
   stats: StatsQueries;
   actions: IncidentActions;
+  /** Analyses and tickets joined to incidents (from the integrations). */
+  annotations?: IncidentAnnotations;
   /** More route groups of this API (the live feed): registered inside its scope, so they share auth and docs. */
   extensions?: ReadonlyArray<FastifyPluginAsync>;
 }
@@ -70,7 +73,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) 
   );
 
   await app.register(errorRoutes, { errors: options.errors });
-  await app.register(incidentRoutes, { incidents: options.incidents, actions: options.actions });
+  await app.register(incidentRoutes, { incidents: options.incidents, actions: options.actions, annotations: options.annotations });
   await app.register(statsRoutes, { stats: options.stats });
   for (const extension of options.extensions ?? []) await app.register(extension);
 };

@@ -1,4 +1,4 @@
-import { AUDIT_STAGES, SEVERITIES } from '@stacklens/processor';
+import { ANALYSIS_CATEGORIES, AUDIT_STAGES, SEVERITIES } from '@stacklens/processor';
 import type { FastifyInstance } from 'fastify';
 import { API_ERRORS } from './ApiError.ts';
 
@@ -140,6 +140,73 @@ const sharedSchemas = [
       spanId: { type: 'string' },
       body: { type: 'string' },
       errorCode: { type: 'string' },
+    },
+  },
+  {
+    $id: 'Analysis',
+    type: 'object',
+    description: 'The AI analysis of an incident: the same shape whichever analyser (a model or the offline one) gave it.',
+    required: [
+      'incidentId', 'fingerprint', 'analyser', 'model', 'rootCause', 'category', 'fixes', 'confidence', 'summary',
+      'similarIncidents', 'createdAt', 'durationMs',
+    ],
+    properties: {
+      incidentId: { type: 'string' },
+      fingerprint: { type: 'string' },
+      analyser: { type: 'string', enum: ['openai', 'offline'] },
+      model: { type: 'string', description: "The model's name, or the offline knowledge base's version." },
+      rootCause: { type: 'string' },
+      category: { type: 'string', enum: ANALYSIS_CATEGORIES },
+      fixes: {
+        type: 'array',
+        description: 'Ranked, best first.',
+        items: {
+          type: 'object',
+          required: ['rank', 'action', 'priority', 'estimatedMinutes', 'automatable'],
+          properties: {
+            rank: { type: 'integer', minimum: 1 },
+            action: { type: 'string' },
+            priority: { type: 'string', enum: ['high', 'medium', 'low'] },
+            estimatedMinutes: { type: 'integer', minimum: 0 },
+            automatable: { type: 'boolean' },
+          },
+        },
+      },
+      confidence: { type: 'number', minimum: 0, maximum: 1 },
+      summary: { type: 'string', description: 'A short line fit for a ticket title.' },
+      similarIncidents: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['incidentId', 'errorType', 'title', 'status'],
+          properties: {
+            incidentId: { type: 'string' },
+            errorType: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'string', enum: INCIDENT_STATUSES },
+            ticketKey: { type: 'string' },
+          },
+        },
+      },
+      fallbackReason: { type: 'string', description: 'Why the offline analyser answered although a model is configured.' },
+      createdAt: isoTime,
+      durationMs: { type: 'integer', minimum: 0 },
+    },
+  },
+  {
+    $id: 'TicketLink',
+    type: 'object',
+    description: "The Jira issue filed for the incident's fingerprint, with its last known status.",
+    required: ['incidentId', 'fingerprint', 'key', 'url', 'status', 'statusCategory', 'createdAt', 'updatedAt'],
+    properties: {
+      incidentId: { type: 'string' },
+      fingerprint: { type: 'string' },
+      key: { type: 'string', description: 'e.g. POS-123' },
+      url: { type: 'string', description: "The issue in Jira's web UI." },
+      status: { type: 'string', description: "Jira's status name, e.g. 'To Do'." },
+      statusCategory: { type: 'string', enum: ['new', 'indeterminate', 'done', 'unknown'] },
+      createdAt: isoTime,
+      updatedAt: isoTime,
     },
   },
   {
