@@ -32,18 +32,22 @@ export interface ReceiverConfig {
   /** STACKLENS_VIEWER_TOKEN / STACKLENS_ADMIN_TOKEN; the generated tokens stand in for those not given. */
   viewerToken?: string;
   adminToken?: string;
+  /** STACKLENS_SECRET_KEY: seals stored secrets; `<dataDir>/secret.key` (created on first start) when absent. */
+  secretKey?: string;
   /** A detection rules file (YAML or JSON); the processor's default rules when absent. */
   rulesFile?: string;
   /** false: the receiver only stores logs (an ingest-only tier); detection, incidents and live events stay idle. */
   detection: boolean;
   store: StoreConfig;
+  /** The environment this configuration was read from: the integrations read their own variables (JIRA_*, OPENAI_*) from it. */
+  env: Readonly<Env>;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 const MIB = 1024 * 1024;
 
@@ -65,6 +69,8 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     adminToken: env.STACKLENS_ADMIN_TOKEN || undefined,
     rulesFile: env.STACKLENS_RULES_FILE ? resolve(env.STACKLENS_RULES_FILE) : undefined,
     detection: onOff(env, 'STACKLENS_DETECTION', true),
+    secretKey: env.STACKLENS_SECRET_KEY || undefined,
+    env,
     store: env.CLICKHOUSE_URL
       ? {
           kind: 'server',

@@ -22,6 +22,8 @@ import { closeIntegrations, createIntegrations, mergeAnnotations, type Integrati
 import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { otlpLogsRoutes } from './routes/otlpLogs.ts';
+import { SecretBox } from './settings/SecretBox.ts';
+import { SettingsStore } from './settings/SettingsStore.ts';
 import { openLogStore, type LogStore } from './store/LogStore.ts';
 
 export interface Receiver {
@@ -119,8 +121,10 @@ async function assemble(
   });
   const incidents = new IncidentQueries(store.transport, repository.tables);
   const actions = trackerActions(tracker, app.log, starting.started);
+  const secrets = SecretBox.fromSource({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const settings = new SettingsStore(store.transport, store.database, secrets);
   const integrations = await createIntegrations(
-    { config, store, repository, incidents, actions, bus, log: app.log },
+    { config, store, repository, incidents, actions, bus, log: app.log, settings },
     options.integrations,
   );
   for (const integration of integrations) if (integration.stage) pipeline.addStage(integration.stage);

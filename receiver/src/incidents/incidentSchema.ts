@@ -1,4 +1,5 @@
 import type { Migration, SchemaOptions } from '../store/schema.ts';
+import { tableStatements, type TableSpec } from '../store/tableStatements.ts';
 
 /**
  * DDL for the incident tables. Same shape on chDB and on a server; on a
@@ -79,16 +80,6 @@ const AUDIT_COLUMNS = `
     detail String,
     actor LowCardinality(String)`;
 
-interface TableSpec {
-  name: string;
-  columns: string;
-  /** The engine's name without Replicated and without arguments. */
-  engine: 'MergeTree' | 'ReplacingMergeTree';
-  engineArgs?: string;
-  tail: string;
-  shardKey: string;
-}
-
 function specs(retentionDays: number): TableSpec[] {
   const ttl = (column: string) => `TTL toDateTime(${column}) + toIntervalDay(${retentionDays})`;
   return [
@@ -121,26 +112,4 @@ function specs(retentionDays: number): TableSpec[] {
 /** The migrations that create the incident tables, appended to the store's own. */
 export function incidentMigrations(options: SchemaOptions): Migration[] {
   return [{ id: '0002_incidents', statements: specs(options.retentionDays).flatMap((spec) => tableStatements(options, spec)) }];
-}
-
-function tableStatements(options: SchemaOptions, spec: TableSpec): string[] {
-  const { database, cluster } = options;
-  const args = spec.engineArgs ? `(${spec.engineArgs})` : '';
-  if (!cluster) return [createTable(`${database}.${spec.name}`, '', spec, `${spec.engine}${args}`)];
-  const local = `${spec.name}_local`;
-  const on = ` ON CLUSTER '${cluster}'`;
-  const replicatedArgs = [`'/clickhouse/tables/{shard}/${database}/${local}'`, `'{replica}'`];
-  if (spec.engineArgs) replicatedArgs.push(spec.engineArgs);
-  return [
-    createTable(`${database}.${local}`, on, spec, `Replicated${spec.engine}(${replicatedArgs.join(', ')})`),
-    `CREATE TABLE IF NOT EXISTS ${database}.${spec.name}${on}
-AS ${database}.${local}
-ENGINE = Distributed('${cluster}', '${database}', '${local}', ${spec.shardKey})`,
-  ];
-}
-
-function createTable(name: string, onCluster: string, spec: TableSpec, engine: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${name}${onCluster} (${spec.columns}
-) ENGINE = ${engine}
-${spec.tail}`;
 }

@@ -4,6 +4,7 @@ import type { IncidentActions } from '../api/incidentRoutes.ts';
 import type { ReceiverConfig } from '../config.ts';
 import type { ClickHouseIncidentRepository } from '../incidents/ClickHouseIncidentRepository.ts';
 import type { IncidentQueries } from '../incidents/IncidentQueries.ts';
+import type { SettingsStore } from '../settings/SettingsStore.ts';
 import type { LogStore } from '../store/LogStore.ts';
 
 /** What the incident routes add to each incident: its analysis and its ticket, looked up by incident id. */
@@ -21,6 +22,8 @@ export interface IntegrationContext {
   actions: IncidentActions;
   bus: LiveEventBus;
   log: FastifyBaseLogger;
+  /** Named settings shared by every receiver on the store, secrets sealed (AES-256-GCM). */
+  settings: SettingsStore;
   /** The analyses of an integration built earlier (the AI one), for the ticket stage's descriptions. */
   analyses?: AnalysisSource;
 }

@@ -1,4 +1,5 @@
 import { incidentMigrations } from '../incidents/incidentSchema.ts';
+import { settingsMigrations } from '../settings/settingsSchema.ts';
 
 /**
  * DDL for the `otel_logs` table in the layout of the Collector's contrib
@@ -71,7 +72,11 @@ export function createDatabaseStatement(options: SchemaOptions): string {
 
 /** The migrations in order; each statement is idempotent, so a rerun is harmless. */
 export function migrations(options: SchemaOptions): Migration[] {
-  return [{ id: '0001_otel_logs', statements: logsTableStatements(options) }, ...incidentMigrations(options)];
+  return [
+    { id: '0001_otel_logs', statements: logsTableStatements(options) },
+    ...incidentMigrations(options),
+    ...settingsMigrations(options),
+  ];
 }
 
 export function migrationsTableStatement(options: SchemaOptions): string {

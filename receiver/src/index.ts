@@ -1,0 +1,8 @@
+/**
+ * @stacklens/receiver as a library: what other workspaces' tests, the benchmarks and the
+ * Grafana plugin's harness build on (the service itself starts from main.ts).
+ */
+export { createReceiver, type Receiver, type ReceiverOptions } from './receiver.ts';
+export { loadConfig, ConfigError, type ReceiverConfig, type StoreConfig } from './config.ts';
+export { openLogStore, type LogStore } from './store/LogStore.ts';
+export type { Integration, IntegrationContext, IntegrationFactory } from './integrations/index.ts';

@@ -1,0 +1,33 @@
+import type { Migration, SchemaOptions } from '../store/schema.ts';
+import { tableStatements } from '../store/tableStatements.ts';
+
+export const SETTINGS_TABLE = 'stacklens_settings';
+
+/**
+ * One row per saved version of a named setting (the Jira integration, the analyser). Every
+ * receiver reads the same rows, so they share one configuration; the newest version wins.
+ * `secrets` is sealed by SecretBox; `deleted` marks a removed setting.
+ */
+const SETTINGS_COLUMNS = `
+    name String,
+    value String,
+    secrets String,
+    deleted UInt8,
+    updatedAt DateTime64(3),
+    version UInt64`;
+
+export function settingsMigrations(options: SchemaOptions): Migration[] {
+  return [
+    {
+      id: '0003_settings',
+      statements: tableStatements(options, {
+        name: SETTINGS_TABLE,
+        columns: SETTINGS_COLUMNS,
+        engine: 'ReplacingMergeTree',
+        engineArgs: 'version',
+        tail: 'ORDER BY name',
+        shardKey: 'cityHash64(name)',
+      }),
+    },
+  ];
+}
