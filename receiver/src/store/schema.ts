@@ -1,4 +1,6 @@
+import { aiMigrations } from '../ai/aiSchema.ts';
 import { incidentMigrations } from '../incidents/incidentSchema.ts';
+import { jiraMigrations } from '../jira/jiraSchema.ts';
 import { settingsMigrations } from '../settings/settingsSchema.ts';
 
 /**
@@ -76,6 +78,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     { id: '0001_otel_logs', statements: logsTableStatements(options) },
     ...incidentMigrations(options),
     ...settingsMigrations(options),
+    ...aiMigrations(options),
+    ...jiraMigrations(options),
   ];
 }
 
