@@ -3,6 +3,8 @@ export interface PosConfig {
   host: string;
   paymentFailureRate: number;
   restockIntervalMs: number;
+  /** POS_LOG_FILE: also write every record as a plain-text line to this file (for the Collector's filelog receiver). */
+  logFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -19,6 +21,7 @@ export function readPosConfig(env: NodeJS.ProcessEnv): PosConfig {
     host: env.POS_HOST || '127.0.0.1',
     paymentFailureRate: readNumber(env, 'POS_PAYMENT_FAILURE_RATE', 0, (value) => value >= 0 && value <= 1),
     restockIntervalMs: readNumber(env, 'POS_RESTOCK_INTERVAL_MS', 60_000, (value) => value > 0),
+    ...(env.POS_LOG_FILE ? { logFile: env.POS_LOG_FILE } : {}),
   };
 }
 

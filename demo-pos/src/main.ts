@@ -2,6 +2,8 @@ import { setupTelemetry } from '@stacklens/telemetry';
 import packageJson from '../package.json' with { type: 'json' };
 import { buildApp, SERVICE_NAME } from './app.ts';
 import { ConfigError, readPosConfig } from './config.ts';
+import { openPlainTextLogFile } from './logFile/PlainTextLogFile.ts';
+import { teeLogger } from './logFile/teeLogger.ts';
 
 // Entry point: wiring only. Everything with logic lives in app.ts and config.ts.
 
@@ -21,8 +23,9 @@ const telemetry = setupTelemetry({
   serviceVersion: packageJson.version,
   shutdownOnSignals: false,
 });
+const logFile = config.logFile ? openPlainTextLogFile(config.logFile) : undefined;
 const app = await buildApp({
-  telemetry,
+  telemetry: logFile ? { tracer: telemetry.tracer, logger: teeLogger(telemetry.logger, logFile) } : telemetry,
   paymentFailureRate: config.paymentFailureRate,
   restockIntervalMs: config.restockIntervalMs,
 });
@@ -36,6 +39,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   console.log(`demo-pos: ${signal} received, closing`);
   await app.close();
   await telemetry.shutdown();
+  logFile?.close();
   console.log('demo-pos: stopped, telemetry flushed');
 }
 process.once('SIGTERM', (signal) => void stop(signal));
