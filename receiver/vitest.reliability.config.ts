@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:reliability`: the reliability suite alone (overload, crash, outage, hostile input, security). */
+export default defineConfig({
+  test: {
+    include: ['test/reliability/**/*.test.ts'],
+    // chDB allows one data folder per process: every test file gets its own fork.
+    pool: 'forks',
+    testTimeout: 240_000,
+    hookTimeout: 120_000,
+  },
+});
