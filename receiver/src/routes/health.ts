@@ -15,7 +15,7 @@ const healthSchema = {
   },
 } as const;
 
-/** GET /health: 200 when the store answers, 503 (degraded) when it does not. */
+/** GET /health: 200 when the store answers and its schema is applied, 503 (degraded) otherwise. */
 export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { store, queue }) => {
   app.addSchema({
     $id: 'health',
@@ -45,6 +45,8 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
     const queueStats = queue.stats();
     try {
       await store.ping();
+      const { schemaError } = store;
+      if (schemaError) throw new Error(`the schema is not applied yet (retried every few seconds): ${schemaError}`);
       return { status: 'ok', store: { transport: store.transport.description }, queue: queueStats };
     } catch (error) {
       return reply.code(503).send({

@@ -12,11 +12,18 @@ import {
 import { ChdbTransport } from './transports/ChdbTransport.ts';
 import { HttpTransport } from './transports/HttpTransport.ts';
 
+/** How often a server that could not be migrated at start is tried again. */
+export const SCHEMA_RETRY_MS = 5_000;
+
+type MigrateOptions = Omit<SchemaOptions, 'textIndexes' | 'database'>;
+
 /** The receiver's view of ClickHouse: schema, log inserts and a few reads. */
 export class LogStore {
   readonly transport: ClickHouseTransport;
   readonly database: string;
   readonly logsTable: string;
+  #schemaError: string | undefined;
+  #schemaTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(transport: ClickHouseTransport, database: string) {
     this.transport = transport;
@@ -25,7 +32,7 @@ export class LogStore {
   }
 
   /** Applies the migrations not yet recorded; safe to run on every start and from several receivers. */
-  async migrate(options: Omit<SchemaOptions, 'textIndexes' | 'database'>): Promise<string[]> {
+  async migrate(options: MigrateOptions): Promise<string[]> {
     const version = await this.serverVersion();
     const schema: SchemaOptions = { ...options, database: this.database, textIndexes: supportsTextIndexes(version) };
     await this.transport.command(createDatabaseStatement(schema));
@@ -45,6 +52,27 @@ export class LogStore {
       ran.push(migration.id);
     }
     return ran;
+  }
+
+  /** Why the schema is not known to be up to date (a start-up migration that failed and is being retried), if so. */
+  get schemaError(): string | undefined {
+    return this.#schemaError;
+  }
+
+  /**
+   * Retries the migrations every `intervalMs` until they succeed, in the background. Meanwhile
+   * everything else is tried as usual: inserts fail (503 to the client) until the tables exist,
+   * or succeed at once if another receiver of the fleet created them.
+   */
+  migrateInBackground(options: MigrateOptions, firstError: unknown, intervalMs = SCHEMA_RETRY_MS): void {
+    this.#schemaError = errorMessage(firstError);
+    this.#schemaTimer = setTimeout(() => {
+      this.migrate(options).then(
+        () => (this.#schemaError = undefined),
+        (error: unknown) => this.migrateInBackground(options, error, intervalMs),
+      );
+    }, intervalMs);
+    this.#schemaTimer.unref();
   }
 
   async serverVersion(): Promise<string> {
@@ -71,8 +99,13 @@ export class LogStore {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#schemaTimer);
     await this.transport.close();
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function createTransport(config: StoreConfig): ClickHouseTransport {
@@ -81,15 +114,26 @@ export function createTransport(config: StoreConfig): ClickHouseTransport {
     : new HttpTransport({ url: config.url, username: config.username, password: config.password });
 }
 
-/** Opens the configured store and brings its schema up to date. */
-export async function openLogStore(config: StoreConfig, transport = createTransport(config)): Promise<LogStore> {
+/**
+ * Opens the configured store and brings its schema up to date. The embedded engine failing is
+ * fatal; a server that does not answer (or refuses the DDL) is not: the store is returned with
+ * `schemaError` set and the migrations retried in the background, so a receiver started while
+ * ClickHouse is down serves (503 + Retry-After, /health degraded) and recovers by itself.
+ */
+export async function openLogStore(
+  config: StoreConfig,
+  transport = createTransport(config),
+  schemaRetryMs = SCHEMA_RETRY_MS,
+): Promise<LogStore> {
   const store = new LogStore(transport, config.database);
+  const options = { retentionDays: config.retentionDays, cluster: config.kind === 'server' ? config.cluster : undefined };
   try {
-    await store.migrate({
-      retentionDays: config.retentionDays,
-      cluster: config.kind === 'server' ? config.cluster : undefined,
-    });
+    await store.migrate(options);
   } catch (error) {
+    if (config.kind === 'server') {
+      store.migrateInBackground(options, error, schemaRetryMs);
+      return store;
+    }
     await store.close();
     throw error;
   }
