@@ -1,0 +1,212 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startJiraDouble, type JiraDouble } from '../../../receiver/test/support/jira/jiraDouble.ts';
+import { GatewayCache } from '../../src/ticket/GatewayCache.ts';
+import { createJobId, newJob, SOLE_LEASE, type OutboxJob } from '../../src/ticket/outbox.ts';
+import { OutboxWorker } from '../../src/ticket/OutboxWorker.ts';
+import { TicketStatusSync } from '../../src/ticket/TicketStatusSync.ts';
+import type { Incident, TicketLink } from '../../src/types.ts';
+import { incident } from './support/incidents.ts';
+import { jiraSettings, memoryContext } from './support/memoryStores.ts';
+import { waitFor } from './support/waitFor.ts';
+
+const FP = 'f00dfeedcafe0001';
+let jira: JiraDouble | undefined;
+const workers: OutboxWorker[] = [];
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.close()));
+  await jira?.close();
+  jira = undefined;
+});
+
+function setup(baseUrl: string, incidents = new Map<string, Incident>([[FP, incident()]])) {
+  const memory = memoryContext(jiraSettings({ baseUrl, linkTemplate: 'http://grafana/incidents/{incidentId}' }), incidents);
+  const gateways = new GatewayCache({ timeoutMs: 2_000 });
+  const worker = new OutboxWorker(memory.context, gateways, SOLE_LEASE, {
+    retry: { baseMs: 20, maxMs: 100, rateLimitMs: 100 },
+    pollIntervalMs: 30,
+    callTimeoutMs: 2_000,
+  });
+  workers.push(worker);
+  return { ...memory, gateways, worker };
+}
+
+function createJob(overrides: Partial<OutboxJob> = {}): OutboxJob {
+  return { ...newJob({ id: createJobId(FP, 0), kind: 'create', incidentId: FP, fingerprint: FP, payload: { count: 1, actor: 'stacklens' } }, Date.now()), ...overrides };
+}
+
+const done = (h: ReturnType<typeof setup>, id = createJobId(FP, 0)) => waitFor(() => h.outbox.jobs.get(id)?.state === 'done', 15_000, `job ${id} done`);
+
+describe('OutboxWorker against a stateful Jira', () => {
+  it('files the ticket: ADF description, labels, priority; links it, audits and publishes', async () => {
+    jira = await startJiraDouble();
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+    const [issue] = jira.issues;
+    expect(issue).toMatchObject({ summary: '[CRITICAL] MISSING_PRICE: Product 999 has no price (STORE_001)', priority: 'Highest', issueType: 'Bug' });
+    expect(issue!.labels).toEqual(['stacklens', 'MISSING_PRICE', `stacklens-fp-${FP}`]);
+    expect(JSON.stringify(issue!.description)).toContain('http://grafana/incidents/f00dfeedcafe0001');
+    expect(await h.links.get(FP)).toMatchObject({ key: 'POS-1', url: `${jira.url}/browse/POS-1`, statusCategory: 'new' });
+    expect(h.audit.map((entry) => entry.stage)).toEqual(['ticket.created']);
+    expect(h.events.map((event) => event.type)).toEqual(['ticket.created']);
+    expect(h.worker.status()).toMatchObject({ jobsDone: 1, jobsFailed: 0 });
+
+    // A comment job goes to the linked issue.
+    await h.outbox.put({ ...newJob({ id: 'comment:x', kind: 'comment', incidentId: FP, fingerprint: FP, payload: { count: 9, sinceLast: 8, reason: 'recurrence', actor: 'stacklens' } }, Date.now()) });
+    h.worker.wake();
+    await done(h, 'comment:x');
+    expect(issue!.comments).toHaveLength(1);
+  });
+
+  it('keeps a site path prefix', async () => {
+    jira = await startJiraDouble({ basePath: '/proxy/jira' });
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    expect(jira.requests.every((request) => request.status < 400)).toBe(true);
+    expect((await h.links.get(FP))?.url).toBe(`${jira.url}/browse/POS-1`);
+  });
+
+  it('waits for Retry-After on 429, then succeeds once', async () => {
+    jira = await startJiraDouble();
+    jira.failNext(1, 429, { pathPart: '/rest/api/3/issue', retryAfterSeconds: 0.3 });
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => h.worker.status().pausedUntil !== undefined);
+    const paused = h.worker.status().pausedUntil!;
+    await done(h);
+    const created = jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue');
+    expect(created.map((r) => r.status)).toEqual([429, 201]);
+    expect(created[1]!.at).toBeGreaterThanOrEqual(paused - 5);
+    expect(jira.issues).toHaveLength(1);
+  });
+
+  it('backs off while Jira answers 503, and files once when it returns', async () => {
+    jira = await startJiraDouble();
+    jira.down();
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => (h.outbox.jobs.get(createJobId(FP, 0))?.attempts ?? 0) >= 3, 15_000, 'three attempts');
+    const job = h.outbox.jobs.get(createJobId(FP, 0))!;
+    expect(['pending', 'running']).toContain(job.state); // between attempts, or in one
+    expect(job.lastError).toContain('503');
+    jira.up();
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+    expect(h.audit.map((entry) => entry.stage)).toEqual(['ticket.created']);
+  });
+
+  it('keeps the job while Jira cannot be reached (connection refused)', async () => {
+    const port = await closedPort();
+    const h = setup(`http://127.0.0.1:${port}`);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => (h.outbox.jobs.get(createJobId(FP, 0))?.attempts ?? 0) >= 2);
+    expect(['pending', 'running']).toContain(h.outbox.jobs.get(createJobId(FP, 0))!.state);
+    expect(h.outbox.jobs.get(createJobId(FP, 0))!.lastError).toContain('connection refused');
+    expect(h.worker.status().lastError?.message).toContain('could not be reached');
+  });
+
+  it('fails a job Jira refuses (4xx) with Jira\'s own words', async () => {
+    jira = await startJiraDouble({ requiredFields: [{ fieldId: 'components', name: 'Component/s' }] });
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => h.outbox.jobs.get(createJobId(FP, 0))?.state === 'failed');
+    const job = h.outbox.jobs.get(createJobId(FP, 0))!;
+    expect(job.lastError).toBe('Jira answered 400 Bad Request: components: Component/s is required.');
+    expect(job.attempts).toBe(1);
+    expect(h.audit.map((entry) => [entry.stage, entry.detail])).toEqual([['ticket.failed', `create: ${job.lastError}`]]);
+    expect(h.events).toMatchObject([{ type: 'ticket.failed', error: job.lastError }]);
+  });
+
+  it('treats a Jira that does not answer in time as down', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const memory = memoryContext(jiraSettings({ baseUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}` }), new Map([[FP, incident()]]));
+      const worker = new OutboxWorker(memory.context, new GatewayCache({ timeoutMs: 200 }), SOLE_LEASE, { retry: { baseMs: 10_000 }, callTimeoutMs: 200 });
+      workers.push(worker);
+      await memory.outbox.put(createJob());
+      worker.start();
+      await waitFor(() => memory.outbox.jobs.get(createJobId(FP, 0))?.lastError);
+      expect(memory.outbox.jobs.get(createJobId(FP, 0))).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(memory.outbox.jobs.get(createJobId(FP, 0))!.lastError).toMatch(/did not answer POST \/rest\/api\/3\/search\/jql within 200 ms/);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('does not file twice: a linked fingerprint needs no call, an interrupted create finds its issue by label', async () => {
+    jira = await startJiraDouble();
+    const h = setup(jira.url);
+    // Jira holds an issue this job created before its receiver died, not yet recorded anywhere.
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+    h.links.links.clear();
+    const interrupted = createJob({ state: 'running', attempts: 1, firstAttemptAt: Date.now() - 1_000, nextAttemptAt: Date.now() });
+    await h.outbox.put(interrupted);
+    h.worker.wake();
+    await waitFor(async () => (await h.links.get(FP))?.key === 'POS-1');
+    expect(jira.created()).toBe(1);
+
+    // With the link in place, a fresh job for the fingerprint makes no Jira call at all.
+    const before = jira.requests.length;
+    await h.outbox.put(createJob({ id: 'create:again' }));
+    h.worker.wake();
+    await done(h, 'create:again');
+    expect(jira.requests.length).toBe(before);
+  });
+
+  it('reopens a Done ticket through a transition and comments on it', async () => {
+    jira = await startJiraDouble();
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    jira.move('POS-1', 'Done');
+    await h.links.save({ ...(await h.links.get(FP))!, status: 'Done', statusCategory: 'done' });
+    await h.outbox.put(newJob({ id: 'reopen:x', kind: 'reopen', incidentId: FP, fingerprint: FP, payload: { count: 5, sinceLast: 2, reason: 'regression', actor: 'stacklens' } }, Date.now()));
+    h.worker.wake();
+    await done(h, 'reopen:x');
+    expect(jira.issues[0]).toMatchObject({ status: 'To Do', statusCategory: 'new' });
+    expect(jira.issues[0]!.comments).toHaveLength(1);
+    expect(await h.links.get(FP)).toMatchObject({ status: 'To Do', statusCategory: 'new' });
+    expect(h.events.map((event) => event.type)).toEqual(['ticket.created', 'ticket.updated']);
+  });
+
+  it('brings status back: a ticket moved to Done resolves its incident', async () => {
+    jira = await startJiraDouble();
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    const sync = new TicketStatusSync(h.context, h.gateways, SOLE_LEASE, { pollIntervalMs: 0 });
+    expect(await sync.pollOnce()).toBe(1); // '' → To Do
+    expect(await sync.pollOnce()).toBe(0);
+    jira.move('POS-1', 'Done');
+    expect(await sync.pollOnce()).toBe(1);
+    const link: TicketLink | undefined = await h.links.get(FP);
+    expect(link).toMatchObject({ status: 'Done', statusCategory: 'done' });
+    expect(h.resolved).toEqual([FP]);
+    expect(h.events.filter((event) => event.type === 'ticket.updated')).toHaveLength(2);
+    expect(await sync.apply('NOPE-1', 'Done', 'done')).toBeUndefined();
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
