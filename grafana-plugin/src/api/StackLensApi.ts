@@ -1,0 +1,83 @@
+import { PROXY_BASE, ROUTES } from '../constants.ts';
+import type {
+  CreateTicketResult,
+  Incident,
+  IncidentDetail,
+  IncidentPage,
+  IncidentQuery,
+  JiraSettingsInput,
+  JiraSettingsView,
+  JiraTestResult,
+  LiveTicket,
+  Stats,
+  TicketLink,
+} from '../types.ts';
+import { ApiRequestError } from './ApiRequestError.ts';
+import type { Transport, TransportRequest } from './Transport.ts';
+
+/** What the pages ask of the receiver. One implementation; the transport decides how the bytes travel. */
+export interface StackLensApi {
+  stats(): Promise<Stats>;
+  incidents(query?: IncidentQuery): Promise<IncidentPage>;
+  incident(id: string, minutes?: number): Promise<IncidentDetail>;
+  acknowledge(id: string): Promise<Incident>;
+  resolve(id: string): Promise<Incident>;
+  createTicket(id: string, notes: string): Promise<CreateTicketResult>;
+  liveTicket(): Promise<LiveTicket>;
+  /** null while Jira has not been configured. */
+  jiraSettings(): Promise<JiraSettingsView | null>;
+  saveJiraSettings(settings: JiraSettingsInput): Promise<JiraSettingsView>;
+  removeJiraSettings(): Promise<void>;
+  testJira(): Promise<JiraTestResult>;
+}
+
+export function createStackLensApi(transport: Transport): StackLensApi {
+  const call = async <T>(method: TransportRequest['method'], route: string, path: string, body?: unknown): Promise<{ status: number; data: T }> => {
+    const response = await transport.send({ method, url: `${PROXY_BASE}/${route}${path}`, body });
+    if (response.status < 200 || response.status >= 300) throw ApiRequestError.from(response.status, response.data);
+    return { status: response.status, data: response.data as T };
+  };
+  const read = async <T>(path: string): Promise<T> => (await call<T>('GET', ROUTES.read, path)).data;
+  const incidentPath = (id: string, action: string) => `/${encodeURIComponent(id)}/${action}`;
+
+  return {
+    stats: () => read<Stats>('/stats'),
+    incidents: (query = {}) => read<IncidentPage>(`/incidents${queryString({ limit: 200, ...query })}`),
+    incident: (id, minutes = 60) => read<IncidentDetail>(`/incidents/${encodeURIComponent(id)}${queryString({ minutes })}`),
+    acknowledge: async (id) => (await call<Incident>('POST', ROUTES.actions, incidentPath(id, 'ack'), {})).data,
+    resolve: async (id) => (await call<Incident>('POST', ROUTES.actions, incidentPath(id, 'resolve'), {})).data,
+    createTicket: async (id, notes) => {
+      const body = notes.trim() === '' ? {} : { notes: notes.trim() };
+      const { status, data } = await call<unknown>('POST', ROUTES.actions, incidentPath(id, 'jira'), body);
+      return status === 202 ? { kind: 'queued', detail: data } : { kind: 'linked', ticket: ticketOf(data) };
+    },
+    liveTicket: async () => (await call<LiveTicket>('POST', ROUTES.liveTicket, '', {})).data,
+    jiraSettings: async () => {
+      try {
+        return (await call<JiraSettingsView>('GET', ROUTES.admin, '/integrations/jira')).data;
+      } catch (error) {
+        // 404 from the Jira routes means "not configured"; a receiver without those routes answers "no route".
+        if (error instanceof ApiRequestError && error.status === 404 && !error.message.startsWith('no route')) return null;
+        throw error;
+      }
+    },
+    saveJiraSettings: async (settings) => (await call<JiraSettingsView>('PUT', ROUTES.admin, '/integrations/jira', settings)).data,
+    removeJiraSettings: async () => {
+      await call<unknown>('DELETE', ROUTES.admin, '/integrations/jira');
+    },
+    testJira: async () => (await call<JiraTestResult>('POST', ROUTES.admin, '/integrations/jira/test', {})).data,
+  };
+}
+
+/** The 200 answer may be the link itself or wrap it as `{ ticket }`. */
+function ticketOf(data: unknown): TicketLink {
+  const body = data as { ticket?: TicketLink } & Partial<TicketLink>;
+  return body.ticket ?? (body as TicketLink);
+}
+
+function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -1,0 +1,35 @@
+import type { AppPluginMeta, PluginConfigPageProps } from '@grafana/data';
+import { Alert } from '@grafana/ui';
+import React from 'react';
+import type { AppSettings } from '../../types.ts';
+import { JiraSettingsForm } from './JiraSettingsForm.tsx';
+import { ReceiverSettings, type PluginSettingsUpdate } from './ReceiverSettings.tsx';
+
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {
+  /** Stores the plugin settings in Grafana (POST /api/plugins/<id>/settings). */
+  saveSettings: (update: PluginSettingsUpdate) => Promise<void>;
+}
+
+/** The configuration page: the receiver (kept by Grafana) and the Jira integration (kept by the receiver). */
+export function AppConfig({ plugin, saveSettings }: AppConfigProps) {
+  const { jsonData, secureJsonFields, enabled, pinned } = plugin.meta;
+  const configured = Boolean(jsonData?.receiverUrl) && Boolean(secureJsonFields?.receiverToken);
+  return (
+    <div>
+      <ReceiverSettings
+        jsonData={jsonData ?? {}}
+        tokenSet={Boolean(secureJsonFields?.receiverToken)}
+        enabled={Boolean(enabled)}
+        pinned={Boolean(pinned)}
+        onSave={saveSettings}
+      />
+      {configured ? (
+        <JiraSettingsForm />
+      ) : (
+        <Alert severity="info" title="Jira settings">
+          Save the receiver’s URL and token first: the Jira settings live in the receiver and are edited through it.
+        </Alert>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { useStyles2 } from '@grafana/ui';
+import React from 'react';
+import type { AuditEntry } from '../../types.ts';
+import { testIds } from '../testIds.ts';
+
+/** What happened to the incident and when, oldest first: the proof that nobody touched it (or who did). */
+export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <ol className={styles.list} data-testid={testIds.incident.audit}>
+      {entries.map((entry, index) => (
+        <li key={`${entry.at}-${entry.stage}-${index}`} data-stage={entry.stage}>
+          <time dateTime={entry.at} className={styles.time}>
+            {formatTimestamp(entry.at)}
+          </time>
+          <span className={styles.stage}>{entry.stage}</span>
+          <span>{entry.detail}</span>
+          <span className={styles.actor}>by {entry.actor}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Local date and time to the millisecond: the audit's steps are often milliseconds apart. */
+export function formatTimestamp(iso: string): string {
+  const date = new Date(iso);
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  list: css({
+    listStyle: 'none',
+    padding: 0,
+    margin: 0,
+    li: { display: 'flex', gap: theme.spacing(1.5), padding: theme.spacing(0.5, 0), borderBottom: `1px solid ${theme.colors.border.weak}`, flexWrap: 'wrap' },
+  }),
+  time: css({ fontFamily: theme.typography.fontFamilyMonospace, color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  stage: css({ fontWeight: theme.typography.fontWeightMedium, minWidth: 120 }),
+  actor: css({ color: theme.colors.text.secondary, marginLeft: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
+});

@@ -1,0 +1,117 @@
+import type { AnalysisGist, IncidentListItem, IncidentSummary, LiveEvent, TicketLink } from '../types.ts';
+
+/** One row of the live table: the incident as last heard of, with its AI and Jira state. */
+export interface IncidentRow extends IncidentSummary {
+  analysis: AnalysisGist | null;
+  ticket: TicketLink | null;
+  /** Jira's error when the last attempt to file a ticket failed; cleared by a ticket. */
+  ticketError: string | null;
+  /** Occurrences per minute when the last spike was flagged. */
+  spikePerMinute: number | null;
+  /** ms since the epoch of the last live event that touched the row (for highlighting). */
+  touchedAt: number | null;
+}
+
+export type IncidentRows = ReadonlyMap<string, IncidentRow>;
+
+export function rowFromListItem(item: IncidentListItem): IncidentRow {
+  return {
+    id: item.id,
+    fingerprint: item.fingerprint,
+    service: item.service,
+    errorType: item.errorType,
+    severity: item.severity,
+    title: item.title,
+    status: item.status,
+    count: item.count,
+    firstSeen: item.firstSeen,
+    lastSeen: item.lastSeen,
+    storeCounts: item.storeCounts,
+    kioskCounts: item.kioskCounts,
+    regressions: item.regressions,
+    analysis: item.analysis,
+    ticket: item.ticket,
+    ticketError: null,
+    spikePerMinute: null,
+    touchedAt: null,
+  };
+}
+
+/**
+ * Merges a REST snapshot into the rows. A snapshot can be older than events already applied
+ * (it was requested before they arrived), so a row keeps its state when it has seen more
+ * occurrences than the snapshot reports.
+ */
+export function mergeSnapshot(rows: IncidentRows, items: ReadonlyArray<IncidentListItem>): IncidentRows {
+  const next = new Map(rows);
+  for (const item of items) {
+    const current = next.get(item.id);
+    if (current && current.count > item.count) continue;
+    const fresh = rowFromListItem(item);
+    next.set(item.id, current ? { ...fresh, ticketError: current.ticketError, spikePerMinute: current.spikePerMinute, touchedAt: current.touchedAt } : fresh);
+  }
+  return next;
+}
+
+/** The rows after one live event; the same map when the event changes nothing. */
+export function applyLiveEvent(rows: IncidentRows, event: LiveEvent): IncidentRows {
+  if (event.type === 'error.detected') return rows; // the incident.updated of the same tick carries the counts
+  const current = rows.get(event.incident.id);
+  // A replayed or late event must not wind a row back to fewer occurrences.
+  if (current && current.count > event.incident.count) return withExtras(rows, current, event);
+  const base: IncidentRow = current
+    ? { ...current, ...event.incident }
+    : { ...event.incident, analysis: null, ticket: null, ticketError: null, spikePerMinute: null, touchedAt: null };
+  return withExtras(rows, { ...base, touchedAt: event.at }, event);
+}
+
+function withExtras(rows: IncidentRows, row: IncidentRow, event: Exclude<LiveEvent, { type: 'error.detected' }>): IncidentRows {
+  const next = new Map(rows);
+  switch (event.type) {
+    case 'ai.completed':
+      row = { ...row, analysis: { analyser: event.analysis.analyser, summary: event.analysis.summary, category: event.analysis.category, confidence: event.analysis.confidence } };
+      break;
+    case 'ticket.created':
+    case 'ticket.updated':
+      row = { ...row, ticket: event.ticket, ticketError: null };
+      break;
+    case 'ticket.failed':
+      row = { ...row, ticketError: event.error };
+      break;
+    case 'spike':
+      row = { ...row, spikePerMinute: event.ratePerMinute };
+      break;
+    default:
+      break;
+  }
+  next.set(row.id, row);
+  return next;
+}
+
+export interface RowFilter {
+  severity: string[];
+  status: string[];
+  service: string;
+  store: string;
+  search: string;
+}
+
+export const EMPTY_FILTER: RowFilter = { severity: [], status: [], service: '', store: '', search: '' };
+
+/** The rows the filters let through, most recently seen first. */
+export function visibleRows(rows: IncidentRows, filter: RowFilter, limit = Infinity): IncidentRow[] {
+  const search = filter.search.trim().toLowerCase();
+  return [...rows.values()]
+    .filter((row) => filter.severity.length === 0 || filter.severity.includes(row.severity))
+    .filter((row) => filter.status.length === 0 || filter.status.includes(row.status))
+    .filter((row) => filter.service === '' || row.service === filter.service)
+    .filter((row) => filter.store === '' || (row.storeCounts[filter.store] ?? 0) > 0)
+    .filter(
+      (row) =>
+        search === '' ||
+        [row.title, row.errorType, row.service, row.ticket?.key ?? '', ...Object.keys(row.storeCounts), ...Object.keys(row.kioskCounts)]
+          .some((text) => text.toLowerCase().includes(search)),
+    )
+    .sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen) || b.count - a.count)
+    .slice(0, limit);
+}

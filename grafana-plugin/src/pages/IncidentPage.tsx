@@ -1,0 +1,157 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import React, { useCallback, useRef, useState, type ReactNode } from 'react';
+import { errorMessage } from '../api/ApiRequestError.ts';
+import { ConnectionStatus } from '../components/ConnectionStatus.tsx';
+import { AnalysisView } from '../components/incident/AnalysisView.tsx';
+import { AuditTrail } from '../components/incident/AuditTrail.tsx';
+import { OccurrenceChart } from '../components/incident/OccurrenceChart.tsx';
+import { SamplesTable } from '../components/incident/SamplesTable.tsx';
+import { TicketSection } from '../components/incident/TicketSection.tsx';
+import { placeSummary } from '../components/IncidentTable.tsx';
+import { SeverityBadge, StatusBadge } from '../components/SeverityBadge.tsx';
+import { testIds } from '../components/testIds.ts';
+import { useAsync } from '../hooks/useAsync.ts';
+import { useLiveFeed } from '../hooks/useLiveFeed.ts';
+import { useStackLens } from '../StackLensContext.tsx';
+import type { LiveEvent } from '../types.ts';
+
+/** Re-reads of the incident while its events stream in are at most this frequent. */
+const RELOAD_MS = 1_000;
+
+/** One incident: chart, samples, AI analysis, audit trail, Jira ticket and the actions on it. */
+export function IncidentPage({ id }: { id: string }) {
+  const styles = useStyles2(getStyles);
+  const { api, pageUrl } = useStackLens();
+  const detail = useAsync(() => api.incident(id), [api, id]);
+  const [ticketFailure, setTicketFailure] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const { reload } = detail;
+
+  const onEvent = useCallback(
+    (event: LiveEvent, replayed: boolean) => {
+      const incidentId = event.type === 'error.detected' ? event.incidentId : event.incident.id;
+      if (incidentId !== id || replayed) return;
+      if (event.type === 'ticket.failed') setTicketFailure(event.error);
+      if (event.type === 'ticket.created' || event.type === 'ticket.updated') setTicketFailure(null);
+      clearTimeout(reloadTimer.current);
+      reloadTimer.current = setTimeout(reload, RELOAD_MS);
+    },
+    [id, reload],
+  );
+  const connection = useLiveFeed(onEvent);
+
+  const act = async (action: 'acknowledge' | 'resolve') => {
+    setBusy(true);
+    try {
+      await api[action](id);
+      setActionError(undefined);
+      reload();
+    } catch (error) {
+      setActionError(`Could not ${action} the incident: ${errorMessage(error)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const back = (
+    <LinkButton variant="secondary" fill="text" icon="arrow-left" href={pageUrl('live')}>
+      Live errors
+    </LinkButton>
+  );
+  if (!detail.value) {
+    return (
+      <PluginPage>
+        {back}
+        {detail.error ? <Alert severity="error" title={`Could not load the incident: ${detail.error}`} /> : <LoadingPlaceholder text="Loading incident…" />}
+      </PluginPage>
+    );
+  }
+  const { incident, histogram, samples, audit, analysis, ticket } = detail.value;
+  return (
+    <PluginPage>
+      <div className={styles.page} data-testid={testIds.incident.page} data-incident={incident.id}>
+        <Stack justifyContent="space-between" alignItems="center">
+          {back}
+          <ConnectionStatus state={connection} />
+        </Stack>
+        <Stack gap={1} alignItems="center" wrap="wrap">
+          <SeverityBadge severity={incident.severity} />
+          <StatusBadge status={incident.status} />
+          <Text element="h2">{incident.errorType}</Text>
+        </Stack>
+        <Text color="secondary">
+          {incident.service} · {incident.title}
+        </Text>
+        <div className={styles.facts}>
+          <Fact label="Occurrences" value={String(incident.count)} />
+          <Fact label="First seen" value={new Date(incident.firstSeen).toLocaleString()} />
+          <Fact label="Last seen" value={new Date(incident.lastSeen).toLocaleString()} />
+          <Fact label="Where" value={placeSummary(incident)} />
+          <Fact label="Detected after" value={`${incident.timeToDetectMs} ms`} />
+          <Fact label="Exception" value={incident.exceptionType || '—'} />
+        </div>
+        {actionError && <Alert severity="error" title={actionError} />}
+        <Stack gap={1}>
+          <Button variant="secondary" icon="eye" disabled={busy || incident.status !== 'open'} onClick={() => void act('acknowledge')} data-testid={testIds.incident.acknowledge}>
+            Acknowledge
+          </Button>
+          <Button variant="primary" icon="check" disabled={busy || incident.status === 'resolved'} onClick={() => void act('resolve')} data-testid={testIds.incident.resolve}>
+            Resolve
+          </Button>
+        </Stack>
+        <Section title="Occurrences">
+          <OccurrenceChart histogram={histogram} />
+        </Section>
+        <Section title="Jira ticket">
+          <TicketSection incidentId={incident.id} ticket={ticket} failure={ticketFailure} onChanged={reload} />
+        </Section>
+        <Section title="AI analysis">
+          <AnalysisView analysis={analysis} />
+        </Section>
+        <Section title="Latest samples">
+          <SamplesTable samples={samples} />
+        </Section>
+        <Section title="Audit trail">
+          <AuditTrail entries={audit} />
+        </Section>
+      </div>
+    </PluginPage>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <section className={styles.section}>
+      <Text element="h3">{title}</Text>
+      {children}
+    </section>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div>
+      <div className={styles.factLabel}>{label}</div>
+      <div>{value}</div>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  facts: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: theme.spacing(2) }),
+  factLabel: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  section: css({
+    background: theme.colors.background.primary,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(2),
+  }),
+});

@@ -1,0 +1,61 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Stack, Text, useStyles2 } from '@grafana/ui';
+import React, { useEffect, useMemo, useState } from 'react';
+import { ConnectionStatus } from '../components/ConnectionStatus.tsx';
+import { IncidentFilters } from '../components/IncidentFilters.tsx';
+import { IncidentTable } from '../components/IncidentTable.tsx';
+import { StatsHeader } from '../components/StatsHeader.tsx';
+import { testIds } from '../components/testIds.ts';
+import { useLiveIncidents } from '../hooks/useLiveIncidents.ts';
+import { EMPTY_FILTER, visibleRows, type RowFilter } from '../live/incidentRows.ts';
+
+/** Live errors: the stats header and every incident, updated by the live feed without a reload. */
+export function LiveErrorsPage() {
+  const styles = useStyles2(getStyles);
+  const { rows, connection, detectedPerMinute, revision, error } = useLiveIncidents();
+  const [filter, setFilter] = useState<RowFilter>(EMPTY_FILTER);
+  const now = useNow(5_000, revision);
+  const visible = useMemo(() => visibleRows(rows, filter), [rows, filter]);
+  const services = useMemo(() => unique([...rows.values()].map((row) => row.service)), [rows]);
+  const stores = useMemo(() => unique([...rows.values()].flatMap((row) => Object.keys(row.storeCounts))), [rows]);
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.live.page} className={styles.page}>
+        <Stack justifyContent="space-between" alignItems="center">
+          <Text element="h2">Live errors</Text>
+          <ConnectionStatus state={connection} />
+        </Stack>
+        <StatsHeader revision={revision} detectedPerMinute={detectedPerMinute} />
+        {error && <Alert severity="error" title={error} />}
+        <IncidentFilters filter={filter} onChange={setFilter} services={services} stores={stores} />
+        <div className={styles.count}>
+          {visible.length === rows.size ? `${rows.size} incidents` : `${visible.length} of ${rows.size} incidents`}
+        </div>
+        <IncidentTable rows={visible} now={now} />
+      </div>
+    </PluginPage>
+  );
+}
+
+/** The current time, refreshed every `intervalMs` and whenever `revision` changes (for "x s ago"). */
+export function useNow(intervalMs: number, revision: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => setNow(Date.now()), [revision]);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values.filter((value) => value !== ''))].sort();
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  count: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+});
