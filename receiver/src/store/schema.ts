@@ -80,6 +80,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     ...settingsMigrations(options),
     ...aiMigrations(options),
     ...jiraMigrations(options),
+    // Tables created before the TTL stopped wrapping (see logsTtl) get the new one.
+    { id: '0006_otel_logs_ttl_no_wrap', statements: [logsTtlStatement(options)] },
   ];
 }
 
@@ -107,6 +109,22 @@ ENGINE = Distributed('${cluster}', '${database}', '${local}', cityHash64(Service
   ];
 }
 
+/**
+ * The exporter writes `TTL toDateTime(Timestamp) + toIntervalDay(N)`, but DateTime ends in 2106:
+ * past it (or within N days of it) the sum wraps to 1970–2106 and the TTL drops the row as
+ * expired, silently, although DateTime64(9) holds it up to 2262. The expiry is computed in
+ * 64-bit seconds and capped at DateTime's end instead, so such rows stay (until 2106). The data
+ * layout, which is what readers depend on, is unchanged.
+ */
+function logsTtl(retentionDays: number): string {
+  return `toDateTime(least(toUnixTimestamp64Second(Timestamp) + ${retentionDays * 86_400}, 4294967295))`;
+}
+
+function logsTtlStatement(options: SchemaOptions): string {
+  const table = options.cluster ? `${options.database}.${LOGS_TABLE}_local` : logsTableName(options);
+  return `ALTER TABLE ${table}${onCluster(options)} MODIFY TTL ${logsTtl(options.retentionDays)}`;
+}
+
 function logsTable(options: SchemaOptions, name: string, engine: string): string {
   const indexes = options.textIndexes ? TEXT_INDEXES : BLOOM_INDEXES;
   // non_replicated_deduplication_window lets a retried insert that carries the
@@ -117,7 +135,7 @@ ${indexes}
 ) ENGINE = ${engine}
 PARTITION BY toDate(Timestamp)
 ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)
-TTL toDateTime(Timestamp) + toIntervalDay(${options.retentionDays})
+TTL ${logsTtl(options.retentionDays)}
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1${options.cluster ? '' : ', non_replicated_deduplication_window = 1000'}`;
 }
 

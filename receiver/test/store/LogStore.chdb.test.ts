@@ -24,7 +24,7 @@ describe('LogStore on chDB', () => {
       "SELECT create_table_query FROM system.tables WHERE database = 'stacklens_test' AND name = 'otel_logs'",
     );
     expect(table?.create_table_query).toContain("TYPE text(tokenizer = 'array')");
-    expect(table?.create_table_query).toContain('TTL toDateTime(Timestamp) + toIntervalDay(30)');
+    expect(table?.create_table_query).toContain('TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))');
   });
 
   it('migrations are idempotent: a second run applies nothing', async () => {

@@ -19,7 +19,8 @@ describe('otel_logs DDL', () => {
     expect(ddl).toContain('ENGINE = MergeTree\n');
     expect(ddl).toContain('PARTITION BY toDate(Timestamp)');
     expect(ddl).toContain('ORDER BY (toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)');
-    expect(ddl).toContain('TTL toDateTime(Timestamp) + toIntervalDay(30)');
+    // The exporter's TTL without its wrap past 2106: expiry in 64-bit seconds, capped at DateTime's end.
+    expect(ddl).toContain('TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))');
     expect(ddl).toContain('non_replicated_deduplication_window = 1000');
     expect(ddl).not.toContain('ON CLUSTER');
   });
@@ -38,11 +39,22 @@ describe('otel_logs DDL', () => {
     expect(local).toContain(
       "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/stacklens/otel_logs_local', '{replica}')",
     );
-    expect(local).toContain('toIntervalDay(7)');
+    expect(local).toContain('toUnixTimestamp64Second(Timestamp) + 604800,');
     expect(local).not.toContain('non_replicated_deduplication_window');
     expect(distributed).toContain("CREATE TABLE IF NOT EXISTS stacklens.otel_logs ON CLUSTER 'logs_cluster'");
     expect(distributed).toContain("ENGINE = Distributed('logs_cluster', 'stacklens', 'otel_logs_local'");
     expect(migrationsTableStatement({ ...base, cluster: 'logs_cluster' })).toContain('ReplicatedReplacingMergeTree');
+  });
+
+  it('gives tables created before the TTL fix the TTL that does not wrap past 2106', () => {
+    const ttl = migrations(base).find((migration) => migration.id === '0006_otel_logs_ttl_no_wrap')!;
+    expect(ttl.statements).toEqual([
+      'ALTER TABLE stacklens.otel_logs MODIFY TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))',
+    ]);
+    const [onCluster] = migrations({ ...base, cluster: 'c' }).find((migration) => migration.id === '0006_otel_logs_ttl_no_wrap')!.statements;
+    expect(onCluster).toBe(
+      "ALTER TABLE stacklens.otel_logs_local ON CLUSTER 'c' MODIFY TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))",
+    );
   });
 
   it('knows which versions have text indexes', () => {
