@@ -1,6 +1,88 @@
-import type { Integration, IntegrationContext } from '../integrations/Integration.ts';
+import { createTicketing, type TicketingOptions } from '@stacklens/processor/ticket';
+import type { Integration, IntegrationContext, IntegrationFactory } from '../integrations/Integration.ts';
+import { ClickHouseLease } from './ClickHouseLease.ts';
+import { ClickHouseLinkStore } from './ClickHouseLinkStore.ts';
+import { ClickHouseOutboxStore } from './ClickHouseOutboxStore.ts';
+import { JiraConfigStore } from './JiraConfigStore.ts';
+import { readJiraEnv } from './jiraEnv.ts';
+import { jiraRoutes } from './jiraRoutes.ts';
+import { jiraTables } from './jiraSchema.ts';
+import { jiraWebhookRoute } from './jiraWebhookRoute.ts';
+import { manualTicketRoute } from './manualTicketRoute.ts';
 
-/** The ticket stage: Jira configuration, outbox, links and their routes. */
-export async function createJiraIntegration(_context: IntegrationContext): Promise<Integration> {
-  return { name: 'jira', close: async () => {} };
+export interface JiraIntegrationOptions extends TicketingOptions {
+  /** The outbox lease's term [10 s]. */
+  leaseTermMs?: number;
+  /** How often the saved configuration is read again [5 s]. */
+  configRefreshMs?: number;
+  /** Time-out of each Jira call [20 s]. */
+  callTimeoutMs?: number;
+}
+
+/**
+ * The Jira integration with its timings (tests shorten them): configuration and its routes,
+ * the ticket stage, the ClickHouse outbox worked by the lease holder, the status poll and
+ * webhook, and the tickets joined to the incident routes.
+ */
+export function jiraIntegrationFactory(options: JiraIntegrationOptions = {}): IntegrationFactory {
+  return async (context) => createJira(context, options);
+}
+
+/** The ticket stage with its defaults. */
+export const createJiraIntegration: IntegrationFactory = jiraIntegrationFactory();
+
+async function createJira(context: IntegrationContext, options: JiraIntegrationOptions): Promise<Integration> {
+  const { store, log } = context;
+  const env = readJiraEnv(context.config.env);
+  if (env.incomplete) log.warn(`Jira: JIRA_* variables are incomplete (missing ${env.incomplete.join(', ')}); they are not used`);
+  const tables = jiraTables(store.database);
+  const config = new JiraConfigStore(context.settings, env, log, options.configRefreshMs);
+  const outbox = new ClickHouseOutboxStore(store.transport, tables.outbox);
+  const links = new ClickHouseLinkStore(store.transport, tables.links);
+  const lease = new ClickHouseLease(store.transport, tables.lease, {
+    termMs: options.leaseTermMs,
+    onError: (error) => log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
+  });
+  const callTimeoutMs = options.callTimeoutMs ?? 20_000;
+  const pollIntervalMs = options.sync?.pollIntervalMs ?? env.pollIntervalMs;
+  const ticketing = createTicketing(
+    {
+      settings: config,
+      outbox,
+      links,
+      audit: (entries) => context.repository.appendAudit(entries),
+      publish: (event) => void context.bus.publish(event),
+      incidentFor: (id) => context.incidents.find(id),
+      analyses: context.analyses,
+      resolveIncident: async (id) => void (await context.actions.resolve(id)),
+      onError: (error, what) => log.warn({ err: error }, `Jira: ${what} failed`),
+    },
+    {
+      ...options,
+      lease,
+      gateway: { timeoutMs: callTimeoutMs, onSchemaMismatch: (report) => log.debug(`Jira answered outside jira.js's schema: ${report}`), ...options.gateway },
+      worker: { callTimeoutMs, ...options.worker },
+      sync: { ...options.sync, pollIntervalMs },
+    },
+  );
+  await config.start();
+  await lease.start();
+  ticketing.start();
+  if (config.current()) log.info(`Jira: tickets go to ${config.current()!.baseUrl} (project ${config.current()!.projectKey}, configured through ${config.source === 'api' ? 'the API' : 'JIRA_* variables'})`);
+
+  return {
+    name: 'jira',
+    stage: ticketing.stage,
+    annotations: { tickets: (ids) => links.forIncidents(ids) },
+    routes: async (api) => {
+      await api.register(jiraRoutes, { config, ticketing, outbox, links, pollIntervalMs, testTimeoutMs: callTimeoutMs });
+      await api.register(manualTicketRoute, { stage: ticketing.stage, config, find: (id) => context.incidents.find(id) });
+      await api.register(jiraWebhookRoute, { sync: ticketing.sync, secret: () => config.webhookSecret() });
+    },
+    async close() {
+      await ticketing.close();
+      lease.close();
+      config.close();
+    },
+  };
 }
