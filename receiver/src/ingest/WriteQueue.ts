@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RecentTokens } from './RecentTokens.ts';
 
 /** Encoded rows: text, or its UTF-8 bytes (which the embedded engine takes without a copy). */
 export type RowsPayload = string | Uint8Array;
@@ -16,7 +17,15 @@ export interface WriteQueueOptions {
    * (maxBatchRows waiting): below that, rows are better merged into the next insert.
    */
   maxConcurrentWrites: number;
+  /**
+   * Tokens of stored requests remembered, so a retry of one (its answer lost, or the client
+   * gave up waiting) stores nothing twice even when it was merged into a larger insert, which
+   * the table's own deduplication cannot recognise (default 20,000; 0 turns this off).
+   */
+  rememberedTokens?: number;
 }
+
+const REMEMBERED_TOKENS = 20_000;
 
 /** An insert slower than this shows that the store pays a real cost per insert, worth gathering rows for. */
 const SLOW_INSERT_MS = 10;
@@ -54,6 +63,8 @@ export interface WriteQueueStats {
   rowsWritten: number;
   batchesWritten: number;
   failedBatches: number;
+  /** Requests answered from an identical one already stored or being stored, instead of stored again. */
+  duplicatesSkipped: number;
   lastError?: string;
 }
 
@@ -76,27 +87,56 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   #gatherTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
-  readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, lastError: undefined as string | undefined };
+  /** Writes accepted and not yet settled, by token: the same request again joins the first. */
+  readonly #unsettled = new Map<string, Promise<boolean>>();
+  readonly #stored: RecentTokens;
+  readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, duplicatesSkipped: 0, lastError: undefined as string | undefined };
 
   constructor(write: BatchWriter<Payload>, options: WriteQueueOptions) {
     this.#write = write;
     this.#options = options;
+    this.#stored = new RecentTokens(options.rememberedTokens ?? REMEMBERED_TOKENS);
   }
 
-  /** Resolves once the rows are stored; rejects if they could not be. */
-  write(payload: Payload, rows: number, token: string): Promise<void> {
+  /**
+   * Resolves once the rows are stored: true if this call stored them, false if a request with
+   * the same token did (a retry of a stored request, or one still being stored, which it joins).
+   * Rejects if they could not be stored.
+   */
+  write(payload: Payload, rows: number, token: string): Promise<boolean> {
+    const known = this.#duplicateOf(token);
+    if (known) return known;
     if (this.#closed) return Promise.reject(new QueueClosedError('the receiver is shutting down'));
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueuedRows) {
       return Promise.reject(
         new QueueFullError(`write queue full: ${this.#queuedRows} rows waiting for the store`),
       );
     }
-    return new Promise((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       this.#pending.push({ payload, rows, token, resolve, reject });
       this.#queuedRows += rows;
       this.#pendingRows += rows;
       this.#pump();
-    });
+    }).then(
+      () => {
+        this.#unsettled.delete(token);
+        this.#stored.add(token);
+        return true;
+      },
+      (error: unknown) => {
+        this.#unsettled.delete(token);
+        throw error;
+      },
+    );
+    this.#unsettled.set(token, written);
+    return written;
+  }
+
+  #duplicateOf(token: string): Promise<boolean> | undefined {
+    const unsettled = this.#unsettled.get(token);
+    if (!unsettled && !this.#stored.has(token)) return undefined;
+    this.#stats.duplicatesSkipped += 1;
+    return unsettled ? unsettled.then(() => false) : Promise.resolve(false);
   }
 
   stats(): WriteQueueStats {
@@ -203,8 +243,10 @@ function batchPayload<Payload extends RowsPayload>(batch: PendingWrite<Payload>[
 }
 
 // A batch of one request keeps that request's token, so a client's retry of a
-// stored request is dropped by the table. A merged batch gets a token of its
-// own: a retry that lands in a different merge is not recognised (see docs).
+// stored request is dropped by the table (within its deduplication window, across
+// restarts and receivers). A merged batch gets a token of its own, which a retry
+// landing in a different merge would not match: that case is covered by the
+// tokens this queue remembers (see write), within this process.
 function batchToken(batch: PendingWrite<RowsPayload>[]): string {
   if (batch.length === 1) return batch[0]!.token;
   const hash = createHash('sha256');

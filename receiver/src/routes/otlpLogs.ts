@@ -84,8 +84,9 @@ export const otlpLogsRoutes: FastifyPluginAsync<OtlpLogsRouteOptions> = async (a
       const { payload, rowCount, rows, rejected, rejectionMessage } = encoded;
       if (rowCount > 0) {
         const token = createHash('sha256').update(body).digest('hex');
-        await options.queue.write(payload, rowCount, token);
-        if (rows) options.onStored?.(rows);
+        // A retry of a request already stored is answered, but not counted again by detection.
+        const stored = await options.queue.write(payload, rowCount, token);
+        if (rows && stored) options.onStored?.(rows);
       }
       const partial = rejected > 0 ? { rejectedLogRecords: rejected, errorMessage: rejectionMessage ?? '' } : undefined;
       return sendInFormat(reply, format, encodeExportResponse(format, partial));
