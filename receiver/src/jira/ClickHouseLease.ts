@@ -3,7 +3,7 @@ import type { OutboxLease } from '@stacklens/processor/ticket';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
 
 export interface ClickHouseLeaseOptions {
-  /** Length of a term [10 s]. */
+  /** Length of a term [60 s]. */
   termMs?: number;
   /** This receiver's name in the lease table [a random UUID]. */
   owner?: string;
@@ -38,7 +38,7 @@ export class ClickHouseLease implements OutboxLease {
     this.#transport = transport;
     this.#table = table;
     this.owner = options.owner ?? randomUUID();
-    this.#termMs = options.termMs ?? 10_000;
+    this.#termMs = options.termMs ?? 60_000;
     this.#clock = options.clock ?? Date.now;
     this.#onError = options.onError ?? (() => {});
   }

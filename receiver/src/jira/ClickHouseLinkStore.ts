@@ -5,8 +5,9 @@ import { VersionClock } from './versionClock.ts';
 
 const COLUMNS = ['fingerprint', 'incidentId', 'issueKey', 'url', 'status', 'statusCategory', 'createdAt', 'updatedAt', 'version', 'deleted'] as const;
 
+// Aliases differ from the column names: ClickHouse would let an alias shadow its column in WHERE and ORDER BY.
 const SELECT = `fingerprint, incidentId, issueKey, url, status, statusCategory,
-  toUnixTimestamp64Milli(createdAt) AS createdAt, toUnixTimestamp64Milli(updatedAt) AS updatedAt`;
+  toUnixTimestamp64Milli(createdAt) AS createdMs, toUnixTimestamp64Milli(updatedAt) AS updatedMs`;
 
 interface LinkRow {
   fingerprint: string;
@@ -15,8 +16,8 @@ interface LinkRow {
   url: string;
   status: string;
   statusCategory: string;
-  createdAt: number | string;
-  updatedAt: number | string;
+  createdMs: number | string;
+  updatedMs: number | string;
 }
 
 /** The `jira_links` table: the newest version of each fingerprint's link (FINAL), deleted ones left out. */
@@ -75,7 +76,7 @@ function linkFromRow(row: LinkRow): TicketLink {
     url: row.url,
     status: row.status,
     statusCategory: row.statusCategory as TicketStatusCategory,
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
+    createdAt: Number(row.createdMs),
+    updatedAt: Number(row.updatedMs),
   };
 }

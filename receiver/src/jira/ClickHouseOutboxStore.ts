@@ -7,9 +7,10 @@ const COLUMNS = [
   'lastError', 'result', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
+// Aliases differ from the column names: ClickHouse would let an alias shadow its column in WHERE and ORDER BY.
 const SELECT = `id, kind, incidentId, fingerprint, payload, state, attempts,
-  toUnixTimestamp64Milli(nextAttemptAt) AS nextAttemptAt, toUnixTimestamp64Milli(firstAttemptAt) AS firstAttemptAt,
-  lastError, result, toUnixTimestamp64Milli(createdAt) AS createdAt, toUnixTimestamp64Milli(updatedAt) AS updatedAt`;
+  toUnixTimestamp64Milli(nextAttemptAt) AS nextAttemptMs, toUnixTimestamp64Milli(firstAttemptAt) AS firstAttemptMs,
+  lastError, result, toUnixTimestamp64Milli(createdAt) AS createdMs, toUnixTimestamp64Milli(updatedAt) AS updatedMs`;
 
 interface JobRow {
   id: string;
@@ -19,12 +20,12 @@ interface JobRow {
   payload: string;
   state: string;
   attempts: number | string;
-  nextAttemptAt: number | string;
-  firstAttemptAt: number | string;
+  nextAttemptMs: number | string;
+  firstAttemptMs: number | string;
   lastError: string;
   result: string;
-  createdAt: number | string;
-  updatedAt: number | string;
+  createdMs: number | string;
+  updatedMs: number | string;
 }
 
 /**
@@ -112,11 +113,11 @@ function jobFromRow(row: JobRow): OutboxJob {
     payload: JSON.parse(row.payload) as JobPayload,
     state: row.state as JobState,
     attempts: Number(row.attempts),
-    nextAttemptAt: Number(row.nextAttemptAt),
-    firstAttemptAt: Number(row.firstAttemptAt),
+    nextAttemptAt: Number(row.nextAttemptMs),
+    firstAttemptAt: Number(row.firstAttemptMs),
     lastError: row.lastError,
     result: row.result,
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
+    createdAt: Number(row.createdMs),
+    updatedAt: Number(row.updatedMs),
   };
 }

@@ -11,7 +11,7 @@ import { jiraWebhookRoute } from './jiraWebhookRoute.ts';
 import { manualTicketRoute } from './manualTicketRoute.ts';
 
 export interface JiraIntegrationOptions extends TicketingOptions {
-  /** The outbox lease's term [10 s]. */
+  /** The outbox lease's term [60 s, or 4 × callTimeoutMs when longer]; at least 4/3 of callTimeoutMs. */
   leaseTermMs?: number;
   /** How often the saved configuration is read again [5 s]. */
   configRefreshMs?: number;
@@ -39,11 +39,14 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
   const config = new JiraConfigStore(context.settings, env, log, options.configRefreshMs);
   const outbox = new ClickHouseOutboxStore(store.transport, tables.outbox);
   const links = new ClickHouseLinkStore(store.transport, tables.links);
+  const callTimeoutMs = options.callTimeoutMs ?? 20_000;
+  const termMs = options.leaseTermMs ?? Math.max(60_000, 4 * callTimeoutMs);
+  // A job starts only while the lease outlasts its call, and the holder sees at least ¾ of a term ahead.
+  if (termMs * 0.75 < callTimeoutMs) throw new Error(`the Jira lease term (${termMs} ms) must be at least 4/3 of the call time-out (${callTimeoutMs} ms)`);
   const lease = new ClickHouseLease(store.transport, tables.lease, {
-    termMs: options.leaseTermMs,
+    termMs,
     onError: (error) => log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
   });
-  const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const pollIntervalMs = options.sync?.pollIntervalMs ?? env.pollIntervalMs;
   const ticketing = createTicketing(
     {

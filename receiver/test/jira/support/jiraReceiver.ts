@@ -10,9 +10,9 @@ export const TOKENS = { viewer: 'viewer-token-for-jira-tests', admin: 'admin-tok
 
 /** Timings short enough for tests; behaviour as in production. */
 export const FAST: JiraIntegrationOptions = {
-  leaseTermMs: 1_000,
+  leaseTermMs: 4_000,
   configRefreshMs: 200,
-  callTimeoutMs: 5_000,
+  callTimeoutMs: 2_000,
   worker: { pollIntervalMs: 100, retry: { baseMs: 50, maxMs: 400, rateLimitMs: 300 }, attemptLeaseMs: 1_500 },
   stage: { analysisWaitMs: 100, refreshMs: 200 },
   sync: { pollIntervalMs: 0 },
@@ -73,11 +73,11 @@ export async function startJiraReceiver(
 }
 
 /** Polls until `check` holds (or returns a value). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
