@@ -1,16 +1,28 @@
 /**
  * `npm start`: the whole pipeline on the embedded defaults — the receiver on
- * chDB, the demo POS exporting to it, and a traffic generator — with one
- * Ctrl-C to stop everything cleanly.
+ * chDB, the demo POS, and a traffic generator — with one Ctrl-C to stop
+ * everything cleanly. When our Collector has been built
+ * (collector/dist/otelcol-stacklens), the POS exports to it and it forwards to
+ * the receiver, as in production; `npm start -- --direct` (or no binary)
+ * sends the POS straight to the receiver.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { BINARY_PATH, startCollector } from '../collector/src/index.ts';
 
 const env = process.env;
 const receiverPort = env.RECEIVER_PORT ?? '4318';
 const posPort = env.POS_PORT ?? '3001';
+const dataDir = env.STACKLENS_DATA_DIR ?? 'data';
 const receiverUrl = `http://127.0.0.1:${receiverPort}`;
 const posUrl = `http://127.0.0.1:${posPort}`;
+// The Collector's own OTLP ports, beside the receiver's 4318.
+const collectorHttpPort = env.COLLECTOR_OTLP_HTTP_PORT ?? '4319';
+const collectorGrpcPort = env.COLLECTOR_OTLP_GRPC_PORT ?? '4317';
+const collectorUrl = `http://127.0.0.1:${collectorHttpPort}`;
+const direct = process.argv.includes('--direct');
+const withCollector = !direct && existsSync(BINARY_PATH);
 
 interface Service {
   name: string;
@@ -24,10 +36,18 @@ function startService(name: string, script: string, extraEnv: Record<string, str
   const child = spawn(process.execPath, [script], {
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A terminal's Ctrl-C reaches only this script, which stops the services in
+    // order: the POS flushes to a Collector that is still up, the Collector to a
+    // receiver that is still up.
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${line}`));
   }
+  return watch(name, child);
+}
+
+function watch(name: string, child: ChildProcess): Service {
   child.once('exit', (code, signal) => {
     if (stopping) return;
     console.error(`\n${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the rest.`);
@@ -36,6 +56,23 @@ function startService(name: string, script: string, extraEnv: Record<string, str
   const service = { name, child };
   services.push(service);
   return service;
+}
+
+/** Our Collector between the POS and the receiver, its queue under the data folder. */
+async function startCollectorService(): Promise<void> {
+  const collector = await startCollector({
+    env: {
+      COLLECTOR_OTLP_HTTP_PORT: collectorHttpPort,
+      COLLECTOR_OTLP_GRPC_PORT: collectorGrpcPort,
+      COLLECTOR_STORAGE_DIR: env.COLLECTOR_STORAGE_DIR ?? `${dataDir}/collector`,
+      COLLECTOR_LOG_LEVEL: env.COLLECTOR_LOG_LEVEL ?? 'warn',
+      STACKLENS_RECEIVER_URL: receiverUrl,
+      POS_LOG_FILE: env.POS_LOG_FILE ?? `${dataDir}/pos.log`,
+    },
+    onLine: (line) => console.log(`[collector] ${line}`),
+    detached: true,
+  });
+  watch('collector', collector.child);
 }
 
 async function waitForHealth(name: string, url: string, timeoutMs = 60_000): Promise<void> {
@@ -74,32 +111,46 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  console.log('Starting StackLens (embedded ClickHouse, demo POS, traffic)…');
+  console.log(
+    withCollector
+      ? 'Starting StackLens (embedded ClickHouse, receiver, our OpenTelemetry Collector, demo POS, traffic)…'
+      : 'Starting StackLens (embedded ClickHouse, receiver, demo POS exporting straight to it, traffic)…',
+  );
+  if (!withCollector && !direct) {
+    console.log(`  No Collector binary at ${BINARY_PATH}: \`npm run collector:build\` builds it (Go 1.26+), and npm start then puts it in the path.`);
+  }
   startService('receiver', 'receiver/src/main.ts', {
     RECEIVER_PORT: receiverPort,
-    STACKLENS_DATA_DIR: env.STACKLENS_DATA_DIR ?? 'data',
+    STACKLENS_DATA_DIR: dataDir,
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   });
   await waitForHealth('receiver', `${receiverUrl}/health`);
+  if (withCollector) await startCollectorService();
 
   startService('pos', 'demo-pos/src/main.ts', {
     POS_PORT: posPort,
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? receiverUrl,
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? (withCollector ? collectorUrl : receiverUrl),
   });
   await waitForHealth('pos', `${posUrl}/health`);
 
   startService('traffic', 'demo-pos/src/traffic/main.ts', { POS_URL: posUrl });
 
   console.log(`
-StackLens is running.
+StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → ` : ''}receiver.
   POS web page        ${posUrl}/
-  POS health          ${posUrl}/health
-  OTLP/HTTP logs      ${receiverUrl}/v1/logs
+  POS health          ${posUrl}/health${
+    withCollector
+      ? `
+  Collector OTLP      ${collectorUrl}/v1/logs (HTTP), 127.0.0.1:${collectorGrpcPort} (gRPC) — the POS exports here
+  Collector health    http://127.0.0.1:${env.COLLECTOR_HEALTH_PORT ?? '13133'}/   (queue: ${env.COLLECTOR_STORAGE_DIR ?? `${dataDir}/collector`})`
+      : ''
+  }
+  OTLP/HTTP logs      ${receiverUrl}/v1/logs   (the receiver itself)
   Receiver health     ${receiverUrl}/health   (records stored so far: queue.rowsWritten)
   Incidents API       ${receiverUrl}/api/incidents   (Authorization: Bearer <viewer token, printed above>)
   OpenAPI document    ${receiverUrl}/api/docs/json
   Live feed           ws://127.0.0.1:${receiverPort}/api/live?ticket=…   (ticket from POST /api/live/ticket)
-  Stored logs         ${env.STACKLENS_DATA_DIR ?? 'data'}/ (chDB), table stacklens.otel_logs
+  Stored logs         ${dataDir}/ (chDB), table stacklens.otel_logs
 Break a sale yourself: npm run test-errors -w @stacklens/demo-pos -- --scenario missing-price --store STORE_001 --count 5
 Press Ctrl-C to stop.
 `);
