@@ -22,15 +22,16 @@ export function emptyCounts(): RedactionCounts {
 }
 
 // Credentials come first: they may contain digits, dots and @ that the later patterns would split.
-const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const BEARER = /\b(Bearer|Basic|Token)\s{1,8}[A-Za-z0-9._~+/=-]{8,}/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 /** Well-known key shapes: OpenAI and Anthropic (sk-…), AWS access keys, GitHub, Slack, Google, Stripe-like. */
 const KEY_SHAPES =
   /\b(?:sk-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{30,}|(?:rk|pk)_(?:live|test)_[A-Za-z0-9]{16,})\b/g;
 /** `api_key=…`, `"password": "…"`, `token: …` and the like: the name stays, the value goes. */
 const NAMED_SECRET =
-  /\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|key)["']?\s*[:=]\s*["']?)([^\s"'&,;}]{4,})/gi;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+  /\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|key)["']?\s{0,8}[:=]\s{0,8}["']?)([^\s"'&,;}]{4,})/gi;
+// Every quantifier is bounded (RFC 5321 lengths): an unbounded one rescans a long value from every position.
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g;
 /** 13–19 digits, optionally grouped by single spaces or dashes (as cards are printed and typed). */
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b/g;
