@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTicketing, type TicketingOptions } from '@stacklens/processor/ticket';
 import type { Integration, IntegrationContext, IntegrationFactory } from '../integrations/Integration.ts';
 import { ClickHouseLease } from './ClickHouseLease.ts';
@@ -17,6 +20,23 @@ export interface JiraIntegrationOptions extends TicketingOptions {
   configRefreshMs?: number;
   /** Time-out of each Jira call [20 s]. */
   callTimeoutMs?: number;
+  /** This receiver's name in the outbox lease [kept in `<dataDir>/jira-lease-owner`]. */
+  leaseOwner?: string;
+}
+
+/**
+ * The receiver's lease name, kept in its data folder: a restarted receiver recognises the
+ * terms it claimed before and resumes at once instead of waiting for them to run out.
+ */
+export function leaseOwnerOf(dataDir: string): string {
+  const file = join(dataDir, 'jira-lease-owner');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, `${randomUUID()}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 /**
@@ -45,6 +65,7 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
   if (termMs * 0.75 < callTimeoutMs) throw new Error(`the Jira lease term (${termMs} ms) must be at least 4/3 of the call time-out (${callTimeoutMs} ms)`);
   const lease = new ClickHouseLease(store.transport, tables.lease, {
     termMs,
+    owner: options.leaseOwner ?? leaseOwnerOf(context.config.dataDir),
     onError: (error) => log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
   });
   const pollIntervalMs = options.sync?.pollIntervalMs ?? env.pollIntervalMs;
