@@ -171,6 +171,8 @@ export interface JiraSettingsInput {
 
 /** GET /api/integrations/jira: the settings without the token. */
 export interface JiraSettingsView extends Omit<JiraSettingsInput, 'apiToken'> {
+  /** false: nothing saved yet (the other fields are empty). */
+  configured?: boolean;
   apiTokenSet: boolean;
   lastTestedAt?: string | null;
   testStatus?: string | null;

@@ -15,5 +15,5 @@ export function StatusBadge({ status }: { status: IncidentStatus }) {
 }
 
 export function TicketStatusBadge({ status, category }: { status: string; category: TicketStatusCategory }) {
-  return <Badge color={TICKET_COLORS[category] ?? 'darkgrey'} text={status} />;
+  return <Badge color={TICKET_COLORS[category] ?? 'darkgrey'} text={status || category} />;
 }

@@ -19,16 +19,18 @@ export type JiraFormErrors = Partial<Record<'baseUrl' | 'email' | 'apiToken' | '
 
 export const DEFAULT_PRIORITIES: Record<Severity, string> = { CRITICAL: 'Highest', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' };
 
-export function formFromSettings(settings: JiraSettingsView | null): JiraFormValues {
+export function formFromSettings(view: JiraSettingsView | null): JiraFormValues {
+  // A receiver without a configuration answers with empty fields (configured: false): the form's defaults apply.
+  const settings = view && view.configured !== false ? view : null;
   return {
     baseUrl: settings?.baseUrl ?? '',
     email: settings?.email ?? '',
     apiToken: '',
-    apiTokenSet: settings?.apiTokenSet ?? false,
+    apiTokenSet: view?.apiTokenSet ?? false,
     projectKey: settings?.projectKey ?? '',
-    issueType: settings?.issueType ?? 'Bug',
+    issueType: settings?.issueType || 'Bug',
     priorityMap: { ...DEFAULT_PRIORITIES, ...(settings?.priorityMap ?? {}) },
-    labels: settings?.labels ?? ['stacklens'],
+    labels: settings?.labels ?? [],
     enabled: settings?.enabled ?? true,
     autoCreate: settings?.autoCreate ?? false,
   };

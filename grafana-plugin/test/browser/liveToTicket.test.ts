@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../../harness/serve.ts';
+import { testIds } from '../../src/components/testIds.ts';
+import { startJiraDouble, type JiraDouble } from '../../../receiver/test/support/jira/jiraDouble.ts';
+import { startPos, startReceiver, stop, type Child } from './stack.ts';
+
+/**
+ * The plugin's pages in a real browser (Debian's chromium) against a real receiver fed by the
+ * real POS: an order for product 999 shows up on the live page without a reload, the incident
+ * page opens from it, and a Jira ticket is filed from there — Jira being the receiver's test
+ * double of Jira Cloud, configured and tested through the plugin's configuration page.
+ * Screenshots of each page go to docs/screenshots/.
+ */
+const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+const TOKENS = { admin: 'browser-test-admin-token', viewer: 'browser-test-viewer-token' };
+const WAIT = { timeout: 90_000 };
+const JIRA_TOKEN = 'jira-double-api-token';
+
+let dataDir: string;
+let receiver: Child | undefined;
+let pos: Child | undefined;
+let harness: Harness | undefined;
+let browser: Browser | undefined;
+let jira: JiraDouble | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'stacklens-browser-'));
+  jira = await startJiraDouble({ credentials: { email: 'stacklens-bot@example.com', apiToken: JIRA_TOKEN } });
+  receiver = await startReceiver(dataDir, TOKENS);
+  pos = await startPos(receiver.url);
+  harness = await startHarness({ receiverUrl: receiver.url, adminToken: TOKENS.admin });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await stop(pos?.child);
+  await stop(receiver?.child);
+  await jira?.close();
+  await rm(dataDir, { recursive: true, force: true });
+}, 120_000);
+
+async function placeOrderFor999(page: Page): Promise<string> {
+  await page.goto(pos!.url);
+  await page.locator('input[data-product-id="999"]').waitFor(WAIT);
+  await page.locator('input[data-product-id="999"]').fill('1');
+  await page.getByTestId('place-order').click();
+  await expectText(page.getByTestId('result'), /MISSING_PRICE/);
+  return (await page.getByTestId('result').textContent()) ?? '';
+}
+
+/** Waits for the test's outcome and shows the page's own words when it is not a success. */
+async function expectTestSuccess(page: Page): Promise<void> {
+  const done = page.locator(`[data-testid="${testIds.jira.testResult}"]:not([data-state="testing"])`);
+  await done.or(page.getByText(/refused the settings|need attention/)).first().waitFor(WAIT);
+  const form = await page.getByTestId(testIds.jira.form).textContent();
+  expect(await done.getAttribute('data-state', { timeout: 1_000 }).catch(() => form)).toBe('success');
+}
+
+async function expectText(locator: ReturnType<Page['getByTestId']>, pattern: RegExp): Promise<void> {
+  await locator.filter({ hasText: pattern }).first().waitFor(WAIT);
+}
+
+describe('the plugin in a browser', () => {
+  it('configures Jira on the configuration page, without ever showing a token, and tests the connection', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1200, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${harness!.url}/config`, WAIT);
+    const token = page.getByTestId(testIds.config.receiverToken);
+    await token.waitFor(WAIT);
+    expect(await token.inputValue()).toBe('configured');
+    await page.getByTestId(testIds.jira.form).waitFor(WAIT);
+    await page.getByTestId(testIds.jira.baseUrl).fill(jira!.url);
+    await page.getByTestId(testIds.jira.email).fill('stacklens-bot@example.com');
+    await page.getByTestId(testIds.jira.apiToken).fill(JIRA_TOKEN);
+    await page.getByTestId(testIds.jira.projectKey).fill('POS');
+    await page.getByTestId(testIds.jira.test).click();
+    await expectTestSuccess(page);
+    await page.getByTestId(testIds.jira.lastTested).filter({ hasText: 'Last tested' }).waitFor(WAIT);
+    await page.reload();
+    await page.getByTestId(testIds.jira.apiToken).waitFor(WAIT);
+    expect(await page.getByTestId(testIds.jira.apiToken).inputValue()).toBe('configured');
+    const html = await page.content();
+    expect(html).not.toContain(JIRA_TOKEN);
+    expect(html).not.toContain(TOKENS.admin);
+    await page.getByTestId(testIds.jira.test).click();
+    await expectTestSuccess(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'config.png'), fullPage: true });
+    await context.close();
+  }, 180_000);
+
+  it('shows the incident of a POS order for product 999 live, opens it and files a Jira ticket from it', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
+    const live = await context.newPage();
+    const browserErrors: string[] = [];
+    live.on('pageerror', (error) => browserErrors.push(error.message));
+    await live.goto(`${harness!.url}/live`, WAIT);
+    await live.locator(`[data-testid="${testIds.live.connection}"][data-state="live"]`).waitFor(WAIT);
+    await live.getByTestId(testIds.live.empty).waitFor(WAIT);
+    // A reload would lose this marker: it proves the row arrives over the live feed.
+    await live.evaluate(() => Object.assign(window, { stacklensNoReload: true }));
+
+    const result = await placeOrderFor999(await context.newPage());
+    expect(result).toContain('422');
+
+    const row = live.locator('[data-testid^="live-row-"]').filter({ hasText: 'MISSING_PRICE' });
+    await row.waitFor(WAIT);
+    expect(await live.evaluate(() => (window as unknown as { stacklensNoReload?: boolean }).stacklensNoReload)).toBe(true);
+    await live.locator(`[data-testid="${testIds.live.stats}"] [data-figure="total"]`).filter({ hasText: '1' }).waitFor(WAIT);
+    await live.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true });
+
+    await row.getByRole('link', { name: 'MISSING_PRICE' }).click();
+    await live.getByTestId(testIds.incident.page).waitFor(WAIT);
+    await live.getByTestId(testIds.incident.samples).locator('code').first().waitFor(WAIT);
+    await live.getByTestId(testIds.incident.audit).locator('[data-stage="detected"]').waitFor(WAIT);
+    await live.screenshot({ path: join(SCREENSHOTS, 'incident.png'), fullPage: true });
+
+    await live.getByTestId(testIds.incident.notes).fill('Filed from the browser test');
+    await live.getByTestId(testIds.incident.createTicket).click();
+    const linked = live.locator(`[data-testid="${testIds.incident.ticket}"][data-state="linked"]`);
+    await linked.or(live.getByText(/Could not create the ticket|Jira refused/)).first().waitFor(WAIT);
+    expect(await live.getByTestId(testIds.incident.ticket).textContent()).not.toMatch(/Could not create|refused/);
+    await linked.waitFor(WAIT);
+    const key = (await linked.getByRole('link').textContent())?.trim();
+    expect(jira!.issues.map((issue) => issue.key)).toContain(key);
+    await live.getByTestId(testIds.incident.audit).locator('[data-stage="ticket.created"]').waitFor(WAIT);
+    await live.screenshot({ path: join(SCREENSHOTS, 'incident-ticket.png'), fullPage: true });
+
+    // Back on the live page the row carries the ticket.
+    await live.getByRole('link', { name: 'Live errors' }).click();
+    await live.locator('[data-testid^="live-row-"]').filter({ hasText: key! }).waitFor(WAIT);
+    await live.goto(`${harness!.url}/live?theme=light`, WAIT);
+    await live.locator('[data-testid^="live-row-"]').filter({ hasText: key! }).waitFor(WAIT);
+    await live.screenshot({ path: join(SCREENSHOTS, 'live-light.png'), fullPage: true });
+    expect(browserErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
