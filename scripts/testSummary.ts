@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-const WORKSPACES = ['telemetry', 'processor', 'receiver', 'demo-pos'];
+// Every workspace of the root package.json, so a new one cannot slip past the summary.
+const WORKSPACES: string[] = (JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: string[] }).workspaces;
 const REPORT = '.vitest-results.json';
 
 if (process.argv.includes('--clean')) {
