@@ -18,6 +18,8 @@ export interface OutboxWorkerOptions {
   callTimeoutMs?: number;
   /** Jobs read per round [20]. */
   batchSize?: number;
+  /** Jobs of different fingerprints worked at once [4]; one fingerprint's jobs always run in order. */
+  concurrency?: number;
   random?: () => number;
   /** Told when a job is done or failed for good (the ticket stage updates what it knows). */
   onFinished?: (job: OutboxJob, outcome: JobOutcome | undefined) => void;
@@ -50,6 +52,7 @@ export class OutboxWorker {
   readonly #attemptLeaseMs: number;
   readonly #callTimeoutMs: number;
   readonly #batchSize: number;
+  readonly #concurrency: number;
   readonly #random: () => number;
   readonly #onFinished: OutboxWorkerOptions['onFinished'];
   readonly #status: OutboxWorkerStatus = { active: false, jobsDone: 0, jobsFailed: 0, retries: 0 };
@@ -67,6 +70,7 @@ export class OutboxWorker {
     this.#attemptLeaseMs = options.attemptLeaseMs ?? 120_000;
     this.#callTimeoutMs = options.callTimeoutMs ?? 20_000;
     this.#batchSize = options.batchSize ?? 20;
+    this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.#random = options.random ?? Math.random;
     this.#onFinished = options.onFinished;
   }
@@ -117,16 +121,30 @@ export class OutboxWorker {
   async #drain(): Promise<void> {
     for (;;) {
       const settings = this.#context.settings.current();
-      if (!settings?.enabled || this.#closed || this.#pausedNow() || !this.#lease.held(this.#callTimeoutMs)) return;
+      if (!settings?.enabled || !this.#mayStart()) return;
       const jobs = await this.#context.outbox.due(this.#now(), this.#batchSize);
       if (jobs.length === 0) return;
-      for (const job of jobs) {
-        if (this.#closed || this.#pausedNow() || !this.#lease.held(this.#callTimeoutMs)) return;
-        const failure = await this.#attempt(job, settings);
-        // A Jira that fails one job fails the next too: wait for the next round.
-        if (failure && failure.kind !== 'permanent') return;
-      }
+      // One lane per fingerprint (its jobs in order), lanes side by side up to the concurrency.
+      const lanes = [...Map.groupBy(jobs, (job) => job.fingerprint).values()];
+      let jiraFailing = false;
+      const workLane = async (lane: OutboxJob[]): Promise<void> => {
+        for (const job of lane) {
+          if (jiraFailing || !this.#mayStart()) return;
+          const failure = await this.#attempt(job, settings);
+          // A Jira that fails one job fails the next too: wait for the next round.
+          if (failure && failure.kind !== 'permanent') jiraFailing = true;
+        }
+      };
+      const workers = Array.from({ length: Math.min(this.#concurrency, lanes.length) }, async () => {
+        for (let lane = lanes.shift(); lane; lane = lanes.shift()) await workLane(lane);
+      });
+      await Promise.all(workers);
+      if (jiraFailing) return;
     }
+  }
+
+  #mayStart(): boolean {
+    return !this.#closed && !this.#pausedNow() && this.#lease.held(this.#callTimeoutMs);
   }
 
   async #attempt(job: OutboxJob, settings: JiraSettings): Promise<JiraFailure | undefined> {

@@ -155,8 +155,8 @@ export class TicketStage implements IncidentStage {
     await this.#context.outbox.put(job);
     state.filing = job;
     state.lastUpdate = { at: now, count: incident.count };
-    await this.#audit(incident.id, 'ticket.pending', `${kind} job queued: ${why}`, payload.actor);
     this.#options.onQueued?.(job);
+    await this.#audit(incident.id, 'ticket.pending', `${kind} job queued: ${why}`, payload.actor);
     return job;
   }
 

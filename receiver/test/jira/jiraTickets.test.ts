@@ -99,7 +99,8 @@ describe('tickets from incidents', () => {
     expect((await webhook('POS-404', 'Done', 'done')).json()).toEqual({ applied: false });
 
     await api.ingest([missingPrice(2)]);
-    await waitFor(() => jira.issues[0]!.status === 'To Do', 'the ticket reopened');
+    // The reopen job transitions, then comments.
+    await waitFor(() => jira.issues[0]!.status === 'To Do' && jira.issues[0]!.comments.length > 0, 'the ticket reopened');
     expect(jira.issues).toHaveLength(2); // reopened, not filed anew
     expect(JSON.stringify(jira.issues[0]!.comments)).toContain('Fired again after being resolved');
     await waitFor(async () => (await incidentDetail(id)).ticket?.statusCategory === 'new', 'the link updated');
