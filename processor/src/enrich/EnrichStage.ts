@@ -148,14 +148,14 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
       const fresh: Entry = { latest: incident, storesAnalysed: storesOf(incident) };
       this.#entries.set(incident.id, fresh);
       // A new incident cannot have an analysis yet; a known one (after a restart) may have one stored.
-      this.#start(fresh, change.kind === 'created' ? 'new incident' : undefined);
+      this.#start(fresh, change.kind === 'created' ? 'new incident' : undefined, change.at);
       return;
     }
     entry.latest = incident;
     const reason = this.#refreshReason(entry, change);
     if (reason === undefined) return;
     if (entry.running) entry.queued = reason;
-    else this.#start(entry, reason);
+    else this.#start(entry, reason, change.at);
   }
 
   /** The incident's analysis; waits up to `timeoutMs` for one in progress; undefined when there is none. */
@@ -206,8 +206,8 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
   }
 
   /** Runs an analysis (or, without a reason, first looks for a stored one); then any refresh asked for meanwhile. */
-  #start(entry: Entry, reason: string | undefined): void {
-    const running = this.#work(entry, reason).catch((error: unknown) => {
+  #start(entry: Entry, reason: string | undefined, changeAt: number): void {
+    const running = this.#work(entry, reason, changeAt).catch((error: unknown) => {
       this.#onError(error);
       return undefined;
     });
@@ -218,11 +218,11 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
       if (entry.running === running) entry.running = undefined;
       const queued = entry.queued;
       entry.queued = undefined;
-      if (queued !== undefined && !this.#closed) this.#start(entry, queued);
+      if (queued !== undefined && !this.#closed) this.#start(entry, queued, this.#clock());
     });
   }
 
-  async #work(entry: Entry, reason: string | undefined): Promise<Analysis | undefined> {
+  async #work(entry: Entry, reason: string | undefined, changeAt: number): Promise<Analysis | undefined> {
     if (reason === undefined) {
       const stored = await this.#stored(entry.latest.id);
       if (stored) {
@@ -231,7 +231,7 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
         return stored;
       }
     }
-    return this.#analyse(entry, reason ?? 'no analysis stored');
+    return this.#analyse(entry, reason ?? 'no analysis stored', changeAt);
   }
 
   async #stored(id: string): Promise<Analysis | undefined> {
@@ -243,14 +243,16 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
     }
   }
 
-  async #analyse(entry: Entry, reason: string): Promise<Analysis> {
+  /** `changeAt`: when the change that asked for it happened (its audit entries come after). */
+  async #analyse(entry: Entry, reason: string, changeAt: number): Promise<Analysis> {
     const started = this.#clock();
     const { model, timeoutMs } = this.#settings;
     const id = entry.latest.id;
-    // The trail is read in time order: this analysis's entries get strictly increasing times.
-    let lastAt = started;
+    // The trail is read in time order: this analysis's entries come strictly after the change (the tracker's
+    // `detected` has the same millisecond) and after each other.
+    let lastAt = Math.max(started, changeAt + 1);
     const nextAt = (): number => (lastAt = Math.max(this.#clock(), lastAt + 1));
-    this.#record(id, 'ai.pending', started, `${reason}: ${model ? `asking ${describe(model)} (time-out ${timeoutMs} ms)` : `answering offline (${this.#offline.model})`}`);
+    this.#record(id, 'ai.pending', lastAt, `${reason}: ${model ? `asking ${describe(model)} (time-out ${timeoutMs} ms)` : `answering offline (${this.#offline.model})`}`);
     const similar = await this.#findSimilar(entry.latest, Math.min(this.#similarTimeoutMs, timeoutMs));
     const request = { incident: entry.latest, similar };
     let finding: Finding | undefined;
