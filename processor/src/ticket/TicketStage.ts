@@ -96,7 +96,10 @@ export class TicketStage implements IncidentStage {
     if (!settings) return; // Jira not configured: nothing to say about it per incident.
     const { incident } = change;
     if (change.kind === 'status' || change.kind === 'spike') return;
-    await this.#load(incident.fingerprint, state);
+    // A fingerprint this receiver has just seen for the first time has nothing stored to read; should another
+    // receiver have filed it meanwhile, the job id is the same and the worker finds that link before calling Jira.
+    if (change.kind === 'created' && state.loadedAt === 0) state.loadedAt = this.#now();
+    else await this.#load(incident.fingerprint, state);
     if (!settings.enabled) return this.#skip(state, incident, 'disabled', 'the Jira integration is disabled');
     if (state.link) return this.#onLinked(change, state, state.link, settings);
     const filing = state.filing;
