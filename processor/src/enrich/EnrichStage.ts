@@ -4,6 +4,7 @@ import type { LiveEventBus } from '../publish/LiveEventBus.ts';
 import type {
   Analysis,
   AnalysisSource,
+  AuditEntry,
   AuditStage,
   Incident,
   IncidentChange,
@@ -11,6 +12,7 @@ import type {
   UnsequencedLiveEvent,
 } from '../types.ts';
 import type { Analyser, Finding, PastIncident } from './Analyser.ts';
+import { GroupCommit } from './GroupCommit.ts';
 import { ModelGate } from './ModelGate.ts';
 import { OfflineAnalyser } from './OfflineAnalyser.ts';
 import type { AnalysisStore, AuditLog, SimilarIncidentFinder } from './ports.ts';
@@ -82,14 +84,16 @@ interface Entry {
 /**
  * The enrich stage: one analysis per fingerprint. A new incident is analysed by the model
  * (when one is configured and within its limits) or by the offline analyser; the analysis is
- * stored, recorded in the audit trail (ai.pending → [ai.failed →] ai.completed) and published
- * as `ai.completed`. Later changes are answered by the cache, except a regression, a spread to
+ * published as `ai.completed`, recorded in the audit trail (ai.pending → [ai.failed →]
+ * ai.completed) and stored (analyses and audit entries are written in batches, one write in
+ * flight each). Later changes are answered by the cache, except a regression, a spread to
  * many more stores (at least twice as many and three more), or, after a transient model
  * failure, the next change once `retryAfterMs` has passed.
  */
 export class EnrichStage implements IncidentStage, AnalysisSource {
   readonly #store: AnalysisStore;
-  readonly #audit: AuditLog;
+  readonly #saves: GroupCommit<Analysis>;
+  readonly #audit: GroupCommit<AuditEntry>;
   readonly #publish: (event: UnsequencedLiveEvent) => void;
   readonly #similar: SimilarIncidentFinder | undefined;
   readonly #offline: OfflineAnalyser;
@@ -106,7 +110,8 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
 
   constructor(options: EnrichStageOptions) {
     this.#store = options.store;
-    this.#audit = options.audit;
+    this.#saves = new GroupCommit((analyses) => options.store.save(analyses), (error) => this.#onError(error));
+    this.#audit = new GroupCommit((entries) => options.audit.appendAudit(entries), (error) => this.#onError(error));
     const { publish } = options;
     this.#publish = typeof publish === 'function' ? publish : (event) => void publish.publish(event);
     this.#similar = options.similar;
@@ -189,6 +194,7 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
     this.#closed = true;
     this.#gate.abortAll();
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    await this.#audit.flushed();
   }
 
   #refreshReason(entry: Entry, change: IncidentChange): string | undefined {
@@ -275,9 +281,11 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
     entry.analysis = analysis;
     entry.storesAnalysed = storesOf(entry.latest);
     this.#count(analysis);
-    await this.#save(analysis);
-    this.#record(id, 'ai.completed', nextAt(), completedDetail(analysis));
+    // Announced as soon as made: this receiver serves it from memory (analysisFor, analyses) while it is stored.
+    // Should the process die before the write, the incident's next change finds none stored and analyses again.
     this.#emit({ type: 'ai.completed', at: this.#clock(), incident: summaryOf(entry.latest), analysis });
+    this.#record(id, 'ai.completed', nextAt(), completedDetail(analysis));
+    await this.#save(analysis);
     return analysis;
   }
 
@@ -320,16 +328,13 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
   }
 
   async #save(analysis: Analysis): Promise<void> {
-    try {
-      await this.#store.save(analysis);
-    } catch (error) {
-      // The analysis still serves from memory; the next refresh stores it again.
-      this.#onError(error);
-    }
+    // A failure is reported once per batch; the analysis still serves from memory, and the next refresh stores it again.
+    await this.#saves.add(analysis).catch(() => {});
   }
 
   #record(incidentId: string, stage: AuditStage, at: number, detail: string): void {
-    this.#audit.appendAudit([{ incidentId, stage, at, detail, actor: PIPELINE_ACTOR }]).catch(this.#onError);
+    // A failed write is reported once for its whole batch (GroupCommit's onError).
+    this.#audit.add({ incidentId, stage, at, detail, actor: PIPELINE_ACTOR }).catch(() => {});
   }
 
   #emit(event: UnsequencedLiveEvent): void {

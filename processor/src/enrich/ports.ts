@@ -3,7 +3,8 @@ import type { PastIncident } from './Analyser.ts';
 
 /** Where analyses are kept (ClickHouse in the receiver): one per incident, the latest wins. */
 export interface AnalysisStore {
-  save(analysis: Analysis): Promise<void>;
+  /** Saves analyses of several incidents in one write. */
+  save(analyses: ReadonlyArray<Analysis>): Promise<void>;
   /** The stored analyses of these incidents, by incident id (absent ones are left out). */
   load(incidentIds: ReadonlyArray<string>): Promise<Map<string, Analysis>>;
 }

@@ -14,25 +14,35 @@ export class ClickHouseAnalysisStore implements AnalysisStore {
   readonly #table: string;
   #lastVersion = 0;
 
-  constructor(transport: ClickHouseTransport, table: string) {
+  readonly #onSaved: (analyses: ReadonlyArray<Analysis>) => void;
+
+  /** `onSaved` hears of each saved batch (the similar-incident snapshot keeps itself current with it). */
+  constructor(transport: ClickHouseTransport, table: string, onSaved: (analyses: ReadonlyArray<Analysis>) => void = () => {}) {
     this.#transport = transport;
     this.#table = table;
+    this.#onSaved = onSaved;
   }
 
-  async save(analysis: Analysis): Promise<void> {
-    this.#lastVersion = Math.max(Math.trunc(analysis.createdAt) * 1000, this.#lastVersion + 1);
-    const row = [
-      analysis.incidentId,
-      analysis.fingerprint,
-      analysis.analyser,
-      analysis.model,
-      analysis.category,
-      analysis.confidence,
-      JSON.stringify(analysis),
-      Math.trunc(analysis.createdAt),
-      this.#lastVersion,
-    ];
-    await this.#transport.insertCompactJson(this.#table, COLUMNS, `${JSON.stringify(row)}\n`);
+  async save(analyses: ReadonlyArray<Analysis>): Promise<void> {
+    if (analyses.length === 0) return;
+    let payload = '';
+    for (const analysis of analyses) {
+      this.#lastVersion = Math.max(Math.trunc(analysis.createdAt) * 1000, this.#lastVersion + 1);
+      const row = [
+        analysis.incidentId,
+        analysis.fingerprint,
+        analysis.analyser,
+        analysis.model,
+        analysis.category,
+        analysis.confidence,
+        JSON.stringify(analysis),
+        Math.trunc(analysis.createdAt),
+        this.#lastVersion,
+      ];
+      payload += `${JSON.stringify(row)}\n`;
+    }
+    await this.#transport.insertCompactJson(this.#table, COLUMNS, payload);
+    this.#onSaved(analyses);
   }
 
   async load(incidentIds: ReadonlyArray<string>): Promise<Map<string, Analysis>> {

@@ -12,6 +12,8 @@ import { ClickHouseSimilarIncidents } from './ClickHouseSimilarIncidents.ts';
 export interface AiIntegrationOptions extends Pick<EnrichStageOptions, 'similarTimeoutMs' | 'retryAfterMs'> {
   /** How often the saved settings are read again [5 s]. */
   configRefreshMs?: number;
+  /** How often the similar-incident snapshot is read again from ClickHouse [30 s]. */
+  similarRefreshMs?: number;
 }
 
 /** The enrich stage with its timings (tests shorten them). */
@@ -25,17 +27,18 @@ export const createAiIntegration: IntegrationFactory = aiIntegrationFactory();
 async function createAi(context: IntegrationContext, options: AiIntegrationOptions): Promise<Integration> {
   const { store, log } = context;
   const env = readAiEnv(context.config.env);
-  const analyses = new ClickHouseAnalysisStore(store.transport, analysesTable(store.database));
+  const similar = new ClickHouseSimilarIncidents(
+    store.transport,
+    { incidents: incidentTables(store.database).incidents, analyses: analysesTable(store.database), links: jiraTables(store.database).links },
+    { refreshMs: options.similarRefreshMs, onError: (error) => log.warn({ err: error }, 'AI enrichment: could not read the similar-incident snapshot; the last one stays') },
+  );
+  const analyses = new ClickHouseAnalysisStore(store.transport, analysesTable(store.database), (saved) => similar.noteAnalyses(saved));
   const offline = new OfflineAnalyser();
   const stage = new EnrichStage({
     store: analyses,
     audit: context.repository,
     publish: context.bus,
-    similar: new ClickHouseSimilarIncidents(store.transport, {
-      incidents: incidentTables(store.database).incidents,
-      analyses: analysesTable(store.database),
-      links: jiraTables(store.database).links,
-    }),
+    similar,
     offline,
     similarTimeoutMs: options.similarTimeoutMs,
     retryAfterMs: options.retryAfterMs,
@@ -43,6 +46,7 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
   });
   const config = new AiConfigStore(context.settings, env, log, (effective) => stage.configure(stageSettings(effective)), options.configRefreshMs);
   await config.start();
+  void similar.start();
 
   return {
     name: 'ai',
@@ -57,6 +61,7 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
     },
     async close() {
       config.close();
+      similar.close();
       await stage.close();
     },
   };

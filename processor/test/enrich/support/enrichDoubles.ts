@@ -7,9 +7,13 @@ export class InMemoryAnalysisStore implements AnalysisStore {
   readonly saved: Analysis[] = [];
   failing = false;
 
-  async save(analysis: Analysis): Promise<void> {
+  /** How many writes the store was asked for. */
+  writes = 0;
+
+  async save(analyses: ReadonlyArray<Analysis>): Promise<void> {
+    this.writes++;
     if (this.failing) throw new Error('analysis store is down');
-    this.saved.push(structuredClone(analysis));
+    this.saved.push(...analyses.map((analysis) => structuredClone(analysis)));
   }
 
   async load(incidentIds: ReadonlyArray<string>): Promise<Map<string, Analysis>> {
