@@ -38,7 +38,8 @@ const missingPrice = (order: number, store: string, kiosk: string): PosError => 
 });
 
 beforeAll(async () => {
-  api = await startApiReceiver(dataDir);
+  // The core incident API alone: the AI and Jira integrations have receiver-level tests of their own.
+  api = await startApiReceiver(dataDir, {}, { integrations: [] });
   api.receiver.bus.subscribe((event) => events.push(event));
   await api.ingest([
     missingPrice(1, 'STORE_001', 'KIOSK_001'),
@@ -116,7 +117,7 @@ describe('GET /api/incidents', () => {
 });
 
 describe('GET /api/incidents/:id', () => {
-  it('returns the incident, its per-minute histogram, samples and audit trail; analysis and ticket null', async () => {
+  it('returns the incident, its per-minute histogram, samples and audit trail; analysis and ticket null without integrations', async () => {
     const [incident] = (await listIncidents('?errorType=MISSING_PRICE')).items;
     const response = await api.get(`/api/incidents/${incident!.id}?minutes=5`);
     expect(response.statusCode, response.body).toBe(200);

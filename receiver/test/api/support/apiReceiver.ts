@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../../src/config.ts';
-import { createReceiver, type Receiver } from '../../../src/receiver.ts';
+import { createReceiver, type Receiver, type ReceiverOptions } from '../../../src/receiver.ts';
 import { openLogStore, type LogStore } from '../../../src/store/LogStore.ts';
 import { protobufRequest, type PosError } from './posErrors.ts';
 
@@ -18,8 +18,12 @@ export interface ApiReceiver {
   close(): Promise<void>;
 }
 
-/** The real receiver on a chDB store in `dataDir`, with known tokens. */
-export async function startApiReceiver(dataDir: string, env: Record<string, string> = {}): Promise<ApiReceiver> {
+/** The real receiver on a chDB store in `dataDir`, with known tokens; `options` picks its integrations (the defaults otherwise). */
+export async function startApiReceiver(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: Pick<ReceiverOptions, 'integrations'> = {},
+): Promise<ApiReceiver> {
   const store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
   const receiver = await createReceiver(
     loadConfig({
@@ -28,7 +32,7 @@ export async function startApiReceiver(dataDir: string, env: Record<string, stri
       STACKLENS_ADMIN_TOKEN: TOKENS.admin,
       ...env,
     }),
-    { store },
+    { store, ...options },
   );
   const headers = (token: string | null) => (token === null ? {} : { authorization: `Bearer ${token}` });
   return {
