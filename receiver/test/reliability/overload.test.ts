@@ -22,8 +22,8 @@ const ROWS_PER_REQUEST = 100;
  */
 const STORE_LIMITS = { RECEIVER_MAX_BATCH_ROWS: String(ROWS_PER_REQUEST), RECEIVER_MAX_CONCURRENT_INSERTS: '1' };
 /** Open loop: requests a second whatever the answers, as a fleet of independent apps sends. */
-const OFFERED_REQUESTS_PER_SECOND = 150;
-const OFFERED_REQUESTS = 900;
+const OFFERED_REQUESTS_PER_SECOND = 300;
+const OFFERED_REQUESTS = 1_500;
 const EXPORTED_BATCHES = 40;
 /**
  * Stated bound on the receiver's resident memory under overload. Idle, with the engine loaded, it
