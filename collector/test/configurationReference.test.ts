@@ -8,7 +8,7 @@ import {
   yamlFiles,
 } from './support/configFiles.ts';
 
-/** Where services, scripts and benchmarks read their environment (tests are not services: only our switch's helper). */
+/** Where services, scripts and benchmarks read their environment (tests are not services: only the switches' readers). */
 const CODE = [
   'telemetry/src',
   'processor/src',
@@ -18,6 +18,8 @@ const CODE = [
   'scripts',
   'bench',
   'collector/test/support/collectorBinary.ts',
+  'grafana-plugin/harness',
+  'grafana-plugin/test/browser/liveToTicket.test.ts',
 ];
 
 function documented(): Map<string, string> {

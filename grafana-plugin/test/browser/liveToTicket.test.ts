@@ -14,9 +14,13 @@ import { startPos, startReceiver, stop, type Child } from './stack.ts';
  * real POS: an order for product 999 shows up on the live page without a reload, the incident
  * page opens from it, and a Jira ticket is filed from there — Jira being the receiver's test
  * double of Jira Cloud, configured and tested through the plugin's configuration page.
- * Screenshots of each page go to docs/screenshots/.
+ * Screenshots of each page go to grafana-plugin/screenshots/ (git-ignored); with
+ * STACKLENS_UPDATE_SCREENSHOTS=1 they replace the README's, in docs/screenshots/.
  */
-const SCREENSHOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+const SCREENSHOTS = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  process.env.STACKLENS_UPDATE_SCREENSHOTS === '1' ? '../../../docs/screenshots' : '../../screenshots',
+);
 const TOKENS = { admin: 'browser-test-admin-token', viewer: 'browser-test-viewer-token' };
 const WAIT = { timeout: 90_000 };
 const JIRA_TOKEN = 'jira-double-api-token';
