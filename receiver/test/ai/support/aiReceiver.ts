@@ -1,75 +1,24 @@
-import { Writable } from 'node:stream';
-import type { LightMyRequestResponse } from 'fastify';
 import { aiIntegrationFactory, type AiIntegrationOptions } from '../../../src/ai/aiIntegration.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createReceiver, type Receiver } from '../../../src/receiver.ts';
 import type { LogStore } from '../../../src/store/LogStore.ts';
-import { protobufRequest, type PosError } from '../../api/support/posErrors.ts';
+import { startIntegrationReceiver, type IntegrationReceiver } from '../../support/integrationReceiver.ts';
+
+export { waitFor } from '../../support/integrationReceiver.ts';
 
 export const TOKENS = { viewer: 'viewer-token-for-ai-tests', admin: 'admin-token-for-ai-tests' } as const;
 
-export interface AiReceiver {
-  receiver: Receiver;
-  request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown, token?: string | null): Promise<LightMyRequestResponse>;
-  /** Sends error records over OTLP/HTTP and waits until the pipeline has written what they caused. */
-  ingest(errors: ReadonlyArray<PosError>): Promise<void>;
-  /** Every response body this helper saw, and every log line the receiver wrote. */
-  transcript(): string;
-  close(): Promise<void>;
-}
+export type AiReceiver = IntegrationReceiver;
 
 /** The real receiver with only the AI integration, on a store the test owns, logging everything (trace) into memory. */
-export async function startAiReceiver(
+export function startAiReceiver(
   store: LogStore,
   dataDir: string,
   options: { env?: Record<string, string>; ai?: AiIntegrationOptions } = {},
 ): Promise<AiReceiver> {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
+  return startIntegrationReceiver({
+    store,
+    dataDir,
+    tokens: TOKENS,
+    env: options.env,
+    integrations: [aiIntegrationFactory({ configRefreshMs: 200, ...options.ai })],
   });
-  const receiver = await createReceiver(
-    loadConfig({ STACKLENS_DATA_DIR: dataDir, STACKLENS_VIEWER_TOKEN: TOKENS.viewer, STACKLENS_ADMIN_TOKEN: TOKENS.admin, ...options.env }),
-    { store, logger: { level: 'trace', stream }, integrations: [aiIntegrationFactory({ configRefreshMs: 200, ...options.ai })] },
-  );
-  const bodies: string[] = [];
-  return {
-    receiver,
-    async request(method, url, payload, token = TOKENS.admin) {
-      const response = await receiver.app.inject({
-        method,
-        url,
-        headers: token === null ? {} : { authorization: `Bearer ${token}` },
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      bodies.push(response.body);
-      return response;
-    },
-    async ingest(errors) {
-      const response = await receiver.app.inject({
-        method: 'POST',
-        url: '/v1/logs',
-        headers: { 'content-type': 'application/x-protobuf' },
-        payload: protobufRequest(errors),
-      });
-      if (response.statusCode !== 200) throw new Error(`ingest: HTTP ${response.statusCode} ${response.body}`);
-      await receiver.tracker.flush();
-    },
-    transcript: () => [...bodies, ...lines].join('\n'),
-    close: () => receiver.close(),
-  };
-}
-
-/** Polls until `check` gives a truthy value, and returns it. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
