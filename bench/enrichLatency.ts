@@ -20,6 +20,7 @@ import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver, type Receiver } from '../receiver/src/receiver.ts';
 import { openLogStore } from '../receiver/src/store/LogStore.ts';
 import { protobufRequest, type PosError } from '../receiver/test/api/support/posErrors.ts';
+import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
 const SPACING_MS = 20;
@@ -29,21 +30,6 @@ const STORM_BATCHES = 10;
 const STORM_PER_BATCH = 200;
 
 const CODES = ['MISSING_PRICE', 'PRODUCT_NOT_FOUND', 'INVENTORY_SHORTAGE', 'PAYMENT_FAILED', 'INVALID_STORE_CONFIG', 'CHECKOUT_FAILED'];
-
-/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
-function word(n: number): string {
-  let out = '';
-  let value = n + 26 * 26;
-  while (value > 0) {
-    out = String.fromCharCode(97 + (value % 26)) + out;
-    value = Math.floor(value / 26);
-  }
-  return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface EnrichStatus {
   stats: { changes: number; analyses: number; modelCalls: number; fromStore: number; running: number };

@@ -12,25 +12,11 @@ import { setupTelemetry } from '@stacklens/telemetry';
 import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
 import { openLogStore } from '../receiver/src/store/LogStore.ts';
+import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 300);
 const SPACING_MS = 20;
 const TARGET_P99_MS = 250;
-
-/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
-function word(n: number): string {
-  let out = '';
-  let value = n + 26 * 26;
-  while (value > 0) {
-    out = String.fromCharCode(97 + (value % 26)) + out;
-    value = Math.floor(value / 26);
-  }
-  return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-latency-'));

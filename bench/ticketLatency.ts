@@ -15,26 +15,12 @@ import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
 import { openLogStore } from '../receiver/src/store/LogStore.ts';
 import { startJiraDouble } from '../receiver/test/support/jira/jiraDouble.ts';
+import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 60);
 // Two new incidents a second, every one filing a ticket: far above what a Jira project takes in, yet within what one embedded engine serves beside ingest.
 const SPACING_MS = Number(process.env.BENCH_SPACING_MS ?? 500);
 const TARGET_P99_MS = 1_000;
-
-/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
-function word(n: number): string {
-  let out = '';
-  let value = n + 26 * 26;
-  while (value > 0) {
-    out = String.fromCharCode(97 + (value % 26)) + out;
-    value = Math.floor(value / 26);
-  }
-  return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

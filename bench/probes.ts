@@ -1,0 +1,17 @@
+/** What the latency benchmarks share: distinct probe messages and percentiles. */
+
+/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
+export function word(n: number): string {
+  let out = '';
+  let value = n + 26 * 26;
+  while (value > 0) {
+    out = String.fromCharCode(97 + (value % 26)) + out;
+    value = Math.floor(value / 26);
+  }
+  return out;
+}
+
+/** The nearest-rank percentile of values sorted in ascending order. */
+export function percentile(sorted: ReadonlyArray<number>, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
