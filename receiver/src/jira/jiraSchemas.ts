@@ -10,7 +10,13 @@ const priorityMap = {
 } as const;
 
 const configProperties = {
-  baseUrl: { type: 'string', pattern: '^https?://[^\\s?#]+$', maxLength: 500, description: 'The Jira site URL, e.g. https://your-domain.atlassian.net; a path prefix (proxy) is kept.' },
+  baseUrl: {
+    type: 'string',
+    // No user:password@ (the token has its own write-only field), no query or fragment.
+    pattern: '^https?://[^\\s?#@/]+(/[^\\s?#]*)?$',
+    maxLength: 500,
+    description: 'The Jira site URL, e.g. https://your-domain.atlassian.net; a path prefix (proxy) is kept. No credentials in it.',
+  },
   email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 254, description: "The Jira account's e-mail." },
   apiToken: { type: 'string', minLength: 1, maxLength: 1024, writeOnly: true, description: 'Write-only. Optional when one is saved and the site and e-mail stay the same.' },
   projectKey: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,19}$' },

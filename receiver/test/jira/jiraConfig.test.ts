@@ -42,6 +42,9 @@ describe('the Jira configuration API', () => {
     const bad = await api.request('PUT', '/api/integrations/jira', jiraConfig('ftp://x', { projectKey: 'pos', labels: ['has space'], extra: 1 }));
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('VALIDATION_FAILED');
+    const withCredentials = await api.request('PUT', '/api/integrations/jira', jiraConfig('https://bot:secret@example.atlassian.net'));
+    expect(withCredentials.statusCode).toBe(400);
+    expect(withCredentials.body).not.toContain('secret@');
   });
 
   it('saves it write-only: the answer says a token is set, never which', async () => {
