@@ -75,8 +75,12 @@ describe('crash with the Jira outbox at work', () => {
       // 60 s Jira call time-out); then they look the issue up before filing, and link it.
       second = await start(jira.url);
       await until(() => jira!.created() >= ERROR_CODES.length, 'a ticket for every incident', 180_000);
-      await until(async () => (await outboxStatus(second!))?.links === ERROR_CODES.length, 'every ticket linked', 180_000);
-      expect(await outboxStatus(second!)).toMatchObject({ queue: { pending: 0, running: 0, failed: 0 } });
+      await until(async () => {
+        const status = await outboxStatus(second!);
+        return status?.links === ERROR_CODES.length && status.queue.pending === 0 && status.queue.running === 0;
+      }, 'every ticket linked and the outbox idle', 180_000);
+      const status = await outboxStatus(second!);
+      expect(status?.queue.failed, JSON.stringify(status)).toBe(0);
       const summaries = jira.issues.map((issue) => issue.summary);
       console.info(`crash with outbox: ${filedBeforeKill} ticket(s) filed before kill -9, ${jira.issues.length} in the end`);
       expect(jira.issues).toHaveLength(ERROR_CODES.length);
