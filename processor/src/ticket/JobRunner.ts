@@ -1,6 +1,7 @@
 import type { Analysis, Incident, TicketLink } from '../types.ts';
 import type { GatewayCache } from './GatewayCache.ts';
 import type { JiraGateway } from './JiraGateway.ts';
+import { IncidentNotStoredError } from './jiraFailure.ts';
 import { browseUrl, type JiraSettings } from './JiraSettings.ts';
 import type { OutboxJob } from './outbox.ts';
 import { recurrenceComment } from './recurrenceComment.ts';
@@ -34,7 +35,7 @@ export class JobRunner {
   async run(job: OutboxJob, settings: JiraSettings, interrupted: boolean): Promise<JobOutcome> {
     const jira = this.#gateways.gatewayFor(settings);
     const incident = await this.#context.incidentFor(job.incidentId);
-    if (!incident) throw new JobRefusedError(`incident ${job.incidentId} is not in the store`);
+    if (!incident) throw new IncidentNotStoredError(`incident ${job.incidentId} is not in the store yet`);
     switch (job.kind) {
       case 'create':
         return this.#create(jira, job, incident, settings, interrupted);

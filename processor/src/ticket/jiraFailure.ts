@@ -20,6 +20,15 @@ export class JiraTimeoutError extends Error {
   override name = 'JiraTimeoutError';
 }
 
+/**
+ * The job's incident is not in the store yet: incidents are written once a second while the
+ * job is saved at once, so after a crash in between the incident comes back only with its next
+ * occurrence. Retried like a network error, until the outbox gives up on the job.
+ */
+export class IncidentNotStoredError extends Error {
+  override name = 'IncidentNotStoredError';
+}
+
 export function classifyJiraError(error: unknown): JiraFailure {
   if (isRateLimitError(error)) {
     return { kind: 'rate-limit', status: 429, retryAfterMs: error.retryAfterMs, message: `Jira rate-limited the call (429)${jiraText(error.body)}` };
@@ -33,7 +42,7 @@ export function classifyJiraError(error: unknown): JiraFailure {
   if (isNetworkError(error)) {
     return { kind: 'transient', message: `Jira could not be reached: ${networkReason(error)}` };
   }
-  if (error instanceof JiraTimeoutError) return { kind: 'transient', message: error.message };
+  if (error instanceof JiraTimeoutError || error instanceof IncidentNotStoredError) return { kind: 'transient', message: error.message };
   return { kind: 'permanent', message: `the Jira call failed: ${error instanceof Error ? error.message : String(error)}` };
 }
 

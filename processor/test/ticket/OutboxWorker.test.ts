@@ -62,6 +62,20 @@ describe('OutboxWorker against a stateful Jira', () => {
     expect(issue!.comments).toHaveLength(1);
   });
 
+  it('retries a job whose incident is not stored yet (a crash between the job and the incident write), then files it once', async () => {
+    jira = await startJiraDouble();
+    const incidents = new Map<string, Incident>();
+    const h = setup(jira.url, incidents);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => (h.outbox.jobs.get(createJobId(FP, 0))?.attempts ?? 0) >= 2, 15_000, 'two attempts');
+    expect(h.outbox.jobs.get(createJobId(FP, 0))).toMatchObject({ state: 'pending', lastError: `incident ${FP} is not in the store yet` });
+    expect(jira.issues).toHaveLength(0);
+    incidents.set(FP, incident());
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+  });
+
   it('keeps a site path prefix', async () => {
     jira = await startJiraDouble({ basePath: '/proxy/jira' });
     const h = setup(jira.url);
