@@ -20,6 +20,7 @@ import { StatsQueries } from './incidents/StatsQueries.ts';
 import { WriteQueue } from './ingest/WriteQueue.ts';
 import { closeIntegrations, createIntegrations, mergeAnnotations, type Integration, type IntegrationFactory } from './integrations/index.ts';
 import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
+import { withRedactedRequests } from './requestLog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { otlpLogsRoutes } from './routes/otlpLogs.ts';
 import { SecretBox } from './settings/SecretBox.ts';
@@ -87,7 +88,7 @@ async function assemble(
   tokens: ApiTokens,
 ): Promise<Receiver> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedRequests(options.logger),
     bodyLimit: config.maxBodyBytes,
     // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
     ajv: { customOptions: { removeAdditional: false } },
