@@ -151,6 +151,10 @@ StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → 
   OpenAPI document    ${receiverUrl}/api/docs/json
   Live feed           ws://127.0.0.1:${receiverPort}/api/live?ticket=…   (ticket from POST /api/live/ticket)
   Stored logs         ${dataDir}/ (chDB), table stacklens.otel_logs
+  AI analysis         ${env.OPENAI_API_KEY ? `the model at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}` : 'offline analyser (set OPENAI_API_KEY for a model)'}; in GET /api/incidents/:id
+  Jira                ${env.JIRA_BASE_URL ? env.JIRA_BASE_URL : 'not configured: PUT /api/integrations/jira (admin token) or JIRA_* variables'}
+The Grafana plugin's pages without Grafana (another terminal):
+  STACKLENS_ADMIN_TOKEN=<admin token> npm run harness -w @stacklens/grafana-plugin   → http://127.0.0.1:5173/
 Break a sale yourself: npm run test-errors -w @stacklens/demo-pos -- --scenario missing-price --store STORE_001 --count 5
 Press Ctrl-C to stop.
 `);
