@@ -1,11 +1,9 @@
-import type { Severity } from '@stacklens/processor';
 import {
   DEFAULT_COMMENT_INTERVAL_MINUTES,
   DEFAULT_PRIORITY_MAP,
   type ConnectionTestResult,
   type JiraSettings,
   type JiraSettingsSource,
-  type RegressionPolicy,
 } from '@stacklens/processor/ticket';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JsonValue, SettingsStore } from '../settings/SettingsStore.ts';
@@ -15,19 +13,7 @@ export const JIRA_SETTING = 'jira';
 export const JIRA_TEST_SETTING = 'jira.test';
 
 /** The saved configuration without its secrets (those are sealed beside it). */
-export interface StoredJiraConfig {
-  baseUrl: string;
-  email: string;
-  projectKey: string;
-  issueType: string;
-  enabled: boolean;
-  autoCreate: boolean;
-  priorityMap: Partial<Record<Severity, string>>;
-  labels: string[];
-  linkTemplate?: string;
-  onRegression: RegressionPolicy;
-  commentIntervalMinutes: number;
-}
+export type StoredJiraConfig = Omit<JiraSettings, 'apiToken'>;
 
 /** What PUT /api/integrations/jira takes. */
 export interface JiraConfigInput extends Partial<Omit<StoredJiraConfig, 'baseUrl' | 'email' | 'projectKey' | 'issueType' | 'enabled' | 'autoCreate'>> {
