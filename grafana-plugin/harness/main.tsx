@@ -1,6 +1,6 @@
 import { createTheme, type AppPluginMeta } from '@grafana/data';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
-import React, { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { fetchTransport } from '../src/api/fetchTransport.ts';
 import { createStackLensApi } from '../src/api/StackLensApi.ts';

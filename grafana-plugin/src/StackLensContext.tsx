@@ -1,4 +1,4 @@
-import React, { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import type { StackLensApi } from './api/StackLensApi.ts';
 import type { SocketFactory } from './live/LiveFeedClient.ts';
 

@@ -1,6 +1,6 @@
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { getBackendSrv, locationService } from '@grafana/runtime';
-import React, { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { grafanaTransport } from './api/grafanaTransport.ts';
 import { createStackLensApi } from './api/StackLensApi.ts';

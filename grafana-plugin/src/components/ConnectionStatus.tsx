@@ -1,5 +1,4 @@
 import { Badge } from '@grafana/ui';
-import React from 'react';
 import type { useLiveFeed } from '../hooks/useLiveFeed.ts';
 import { testIds } from './testIds.ts';
 

@@ -1,5 +1,4 @@
 import { FilterInput, InlineField, MultiSelect, Select, Stack } from '@grafana/ui';
-import React from 'react';
 import type { RowFilter } from '../live/incidentRows.ts';
 import { SEVERITIES } from '../types.ts';
 import { testIds } from './testIds.ts';

@@ -1,7 +1,7 @@
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
-import React, { type MouseEvent } from 'react';
+import { type MouseEvent } from 'react';
 import type { IncidentRow } from '../live/incidentRows.ts';
 import { useStackLens } from '../StackLensContext.tsx';
 import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.tsx';

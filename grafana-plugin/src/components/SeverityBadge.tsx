@@ -1,5 +1,4 @@
 import { Badge, type BadgeColor } from '@grafana/ui';
-import React from 'react';
 import type { IncidentStatus, Severity, TicketStatusCategory } from '../types.ts';
 
 const SEVERITY_COLORS: Record<Severity, BadgeColor> = { CRITICAL: 'red', HIGH: 'orange', MEDIUM: 'blue', LOW: 'darkgrey' };

@@ -2,7 +2,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import React, { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/ApiRequestError.ts';
 import { ConnectionStatus } from '../components/ConnectionStatus.tsx';
 import { AnalysisView } from '../components/incident/AnalysisView.tsx';

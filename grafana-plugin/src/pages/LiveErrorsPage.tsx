@@ -2,7 +2,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Stack, Text, useStyles2 } from '@grafana/ui';
-import React, { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ConnectionStatus } from '../components/ConnectionStatus.tsx';
 import { IncidentFilters } from '../components/IncidentFilters.tsx';
 import { IncidentTable } from '../components/IncidentTable.tsx';

@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import type { AppPluginMeta } from '@grafana/data';
 import { act, screen, waitFor } from '@testing-library/react';
-import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AppConfig } from '../../src/components/AppConfig/AppConfig.tsx';
 import { AppPages, pageOf, pageUrlFor } from '../../src/components/App/AppPages.tsx';

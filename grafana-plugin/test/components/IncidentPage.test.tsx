@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testIds } from '../../src/components/testIds.ts';
 import { IncidentPage } from '../../src/pages/IncidentPage.tsx';

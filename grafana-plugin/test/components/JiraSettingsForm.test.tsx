@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import React from 'react';
 import { describe, expect, it } from 'vitest';
 import { JiraSettingsForm } from '../../src/components/AppConfig/JiraSettingsForm.tsx';
 import { testIds } from '../../src/components/testIds.ts';

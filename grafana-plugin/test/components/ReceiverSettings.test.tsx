@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import React from 'react';
 import { describe, expect, it } from 'vitest';
 import { ReceiverSettings, type PluginSettingsUpdate } from '../../src/components/AppConfig/ReceiverSettings.tsx';
 import { testIds } from '../../src/components/testIds.ts';

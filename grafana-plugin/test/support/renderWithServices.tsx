@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react';
-import React, { type ReactElement } from 'react';
+import { type ReactElement } from 'react';
 import { createStackLensApi } from '../../src/api/StackLensApi.ts';
 import { StackLensProvider, type StackLensServices } from '../../src/StackLensContext.tsx';
 import { FakeReceiver } from './fakeReceiver.ts';

@@ -1,5 +1,4 @@
 import { Alert } from '@grafana/ui';
-import React from 'react';
 import { PAGES } from '../../constants.ts';
 import { IncidentPage } from '../../pages/IncidentPage.tsx';
 import { LiveErrorsPage } from '../../pages/LiveErrorsPage.tsx';

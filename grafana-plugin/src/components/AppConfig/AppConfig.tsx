@@ -1,6 +1,5 @@
 import type { AppPluginMeta, PluginConfigPageProps } from '@grafana/data';
 import { Alert } from '@grafana/ui';
-import React from 'react';
 import type { AppSettings } from '../../types.ts';
 import { JiraSettingsForm } from './JiraSettingsForm.tsx';
 import { ReceiverSettings, type PluginSettingsUpdate } from './ReceiverSettings.tsx';

@@ -1,5 +1,5 @@
 import { Alert, Button, Field, FieldSet, InlineField, Input, LoadingPlaceholder, SecretInput, Stack, Switch, TagsInput } from '@grafana/ui';
-import React, { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/ApiRequestError.ts';
 import { useStackLens } from '../../StackLensContext.tsx';
 import { SEVERITIES, type JiraSettingsView } from '../../types.ts';

@@ -1,5 +1,5 @@
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
-import React, { useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/ApiRequestError.ts';
 import type { AppSettings } from '../../types.ts';
 import { testIds } from '../testIds.ts';

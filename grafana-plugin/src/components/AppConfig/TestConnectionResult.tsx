@@ -1,5 +1,4 @@
 import { Alert, Icon, Spinner } from '@grafana/ui';
-import React from 'react';
 import type { JiraTestResult } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 

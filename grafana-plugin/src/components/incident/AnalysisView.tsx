@@ -1,7 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
-import React from 'react';
 import type { Analysis } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 
@@ -17,11 +16,12 @@ export function AnalysisView({ analysis }: { analysis: Analysis | null }) {
   }
   return (
     <div data-testid={testIds.incident.analysis} data-state="done">
-      <p className={styles.meta}>
+      {/* A div, not a p: the Badge renders a div. */}
+      <div className={styles.meta}>
         <Badge color="brand" icon="ai-sparkle" text={analysis.category} /> confidence {Math.round(analysis.confidence * 100)} % ·{' '}
         {analysis.analyser === 'openai' ? `model ${analysis.model}` : `offline analyser ${analysis.model}`}
         {analysis.fallbackReason ? ` (fallback: ${analysis.fallbackReason})` : ''}
-      </p>
+      </div>
       <h4>Root cause</h4>
       <p>{analysis.rootCause}</p>
       <h4>Suggested fixes</h4>

@@ -1,7 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import React from 'react';
 import type { Histogram } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 

@@ -1,5 +1,5 @@
 import { Alert, Button, Field, Icon, Stack, TextArea } from '@grafana/ui';
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../api/ApiRequestError.ts';
 import { useStackLens } from '../../StackLensContext.tsx';
 import type { TicketLink } from '../../types.ts';

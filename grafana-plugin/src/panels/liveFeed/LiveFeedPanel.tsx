@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, useStyles2 } from '@grafana/ui';
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import { ConnectionStatus } from '../../components/ConnectionStatus.tsx';
 import { IncidentTable } from '../../components/IncidentTable.tsx';
 import { useLiveIncidents } from '../../hooks/useLiveIncidents.ts';

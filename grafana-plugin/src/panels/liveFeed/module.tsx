@@ -1,7 +1,7 @@
 import { PanelPlugin, type PanelProps } from '@grafana/data';
 import { getBackendSrv, locationService } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import { grafanaTransport } from '../../api/grafanaTransport.ts';
 import { createStackLensApi } from '../../api/StackLensApi.ts';
 import { pageUrlFor } from '../../components/App/AppPages.tsx';
