@@ -149,7 +149,7 @@ export interface AuditEntry {
   stage: AuditStage;
   at: number; // ms since the epoch
   detail: string;
-  /** Who did it: 'stacklens' for the pipeline, 'api' for a person through the API. */
+  /** Who did it: 'stacklens' for the pipeline, 'api' for a person through the API, 'jira' for a ticket moved to Done in Jira. */
   actor: string;
 }
 

@@ -15,9 +15,12 @@ import {
 
 /** The changes a person can make to an incident; they go through the tracker so the live feed sees them. */
 export interface IncidentActions {
-  /** The incident after the change, or undefined when no incident has this id. */
-  acknowledge(id: string): Promise<Incident | undefined>;
-  resolve(id: string): Promise<Incident | undefined>;
+  /**
+   * The incident after the change, or undefined when no incident has this id. `actor` names who
+   * did it in the audit trail: 'api' (a person through the API) unless an integration says otherwise.
+   */
+  acknowledge(id: string, actor?: string): Promise<Incident | undefined>;
+  resolve(id: string, actor?: string): Promise<Incident | undefined>;
 }
 
 export interface IncidentRouteOptions {

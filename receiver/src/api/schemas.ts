@@ -95,7 +95,7 @@ const sharedSchemas = [
       stage: { type: 'string', enum: AUDIT_STAGES },
       at: isoTime,
       detail: { type: 'string' },
-      actor: { type: 'string', description: "'stacklens' for the pipeline, 'api' for a person through the API." },
+      actor: { type: 'string', description: "'stacklens' for the pipeline, 'api' for a person through the API, 'jira' for a ticket moved to Done in Jira." },
     },
   },
   {

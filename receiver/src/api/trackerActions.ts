@@ -25,7 +25,7 @@ export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger,
     return incident;
   };
   return {
-    acknowledge: (id) => persisted(() => tracker.acknowledge(id, API_ACTOR)),
-    resolve: (id) => persisted(() => tracker.resolve(id, API_ACTOR)),
+    acknowledge: (id, actor = API_ACTOR) => persisted(() => tracker.acknowledge(id, actor)),
+    resolve: (id, actor = API_ACTOR) => persisted(() => tracker.resolve(id, actor)),
   };
 }

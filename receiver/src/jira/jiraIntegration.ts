@@ -13,6 +13,9 @@ import { jiraTables } from './jiraSchema.ts';
 import { jiraWebhookRoute } from './jiraWebhookRoute.ts';
 import { manualTicketRoute } from './manualTicketRoute.ts';
 
+/** The audit trail's actor for changes that come from Jira (a ticket moved to Done). */
+export const JIRA_ACTOR = 'jira';
+
 export interface JiraIntegrationOptions extends TicketingOptions {
   /** The outbox lease's term [60 s, or 4 × callTimeoutMs when longer]; at least 4/3 of callTimeoutMs. */
   leaseTermMs?: number;
@@ -78,7 +81,8 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
       publish: (event) => void context.bus.publish(event),
       incidentFor: (id) => context.incidents.find(id),
       analyses: context.analyses,
-      resolveIncident: async (id) => void (await context.actions.resolve(id)),
+      // Audited as 'jira': the ticket was moved to Done in Jira, not resolved through our API.
+      resolveIncident: async (id) => void (await context.actions.resolve(id, JIRA_ACTOR)),
       onError: (error, what) => log.warn({ err: error }, `Jira: ${what} failed`),
     },
     {

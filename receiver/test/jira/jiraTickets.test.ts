@@ -95,7 +95,10 @@ describe('tickets from incidents', () => {
     expect(applied.statusCode, applied.body).toBe(200);
     expect(applied.json()).toEqual({ applied: true });
     await waitFor(async () => (await incidentDetail(id)).incident.status === 'resolved', 'the incident resolved');
-    expect((await incidentDetail(id)).ticket).toMatchObject({ status: 'Done', statusCategory: 'done' });
+    const resolved = await incidentDetail(id);
+    expect(resolved.ticket).toMatchObject({ status: 'Done', statusCategory: 'done' });
+    // Jira resolved it, not a person through the API: the audit trail says so.
+    expect(resolved.audit.find((entry) => entry.stage === 'resolved')).toMatchObject({ actor: 'jira' });
     expect((await webhook('POS-404', 'Done', 'done')).json()).toEqual({ applied: false });
 
     await api.ingest([missingPrice(2)]);
