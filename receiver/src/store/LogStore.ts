@@ -9,7 +9,6 @@ import {
   supportsTextIndexes,
   type SchemaOptions,
 } from './schema.ts';
-import { ChdbTransport } from './transports/ChdbTransport.ts';
 import { HttpTransport } from './transports/HttpTransport.ts';
 
 /** How often a server that could not be migrated at start is tried again. */
@@ -108,10 +107,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function createTransport(config: StoreConfig): ClickHouseTransport {
-  return config.kind === 'chdb'
-    ? new ChdbTransport(config.dataDir)
-    : new HttpTransport({ url: config.url, username: config.username, password: config.password });
+/**
+ * The transport for the configured store. The embedded engine is imported only when it is the
+ * store: a receiver on a ClickHouse server never loads chDB's native library.
+ */
+export async function createTransport(config: StoreConfig): Promise<ClickHouseTransport> {
+  if (config.kind === 'server') return new HttpTransport({ url: config.url, username: config.username, password: config.password });
+  const { ChdbTransport } = await import('./transports/ChdbTransport.ts');
+  return new ChdbTransport(config.dataDir);
 }
 
 /**
@@ -122,10 +125,10 @@ export function createTransport(config: StoreConfig): ClickHouseTransport {
  */
 export async function openLogStore(
   config: StoreConfig,
-  transport = createTransport(config),
+  transport?: ClickHouseTransport,
   schemaRetryMs = SCHEMA_RETRY_MS,
 ): Promise<LogStore> {
-  const store = new LogStore(transport, config.database);
+  const store = new LogStore(transport ?? (await createTransport(config)), config.database);
   const options = { retentionDays: config.retentionDays, cluster: config.kind === 'server' ? config.cluster : undefined };
   try {
     await store.migrate(options);
