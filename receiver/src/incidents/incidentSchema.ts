@@ -1,4 +1,4 @@
-import type { Migration, SchemaOptions } from '../store/schema.ts';
+import { noWrapTtl, type Migration, type SchemaOptions } from '../store/schema.ts';
 import { tableStatements, type TableSpec } from '../store/tableStatements.ts';
 
 /**
@@ -96,7 +96,8 @@ function specs(retentionDays: number): TableSpec[] {
       name: OCCURRENCES_TABLE,
       columns: OCCURRENCE_COLUMNS,
       engine: 'MergeTree',
-      tail: `PARTITION BY toDate(timestamp)\nORDER BY (incidentId, timestamp)\n${ttl('timestamp')}\nSETTINGS ttl_only_drop_parts = 1`,
+      // Dated by the record's time, which may lie past DateTime's 2106: the TTL must not wrap.
+      tail: `PARTITION BY toDate(timestamp)\nORDER BY (incidentId, timestamp)\nTTL ${noWrapTtl('timestamp', retentionDays)}\nSETTINGS ttl_only_drop_parts = 1`,
       shardKey: 'cityHash64(incidentId)',
     },
     {
@@ -112,4 +113,11 @@ function specs(retentionDays: number): TableSpec[] {
 /** The migrations that create the incident tables, appended to the store's own. */
 export function incidentMigrations(options: SchemaOptions): Migration[] {
   return [{ id: '0002_incidents', statements: specs(options.retentionDays).flatMap((spec) => tableStatements(options, spec)) }];
+}
+
+/** The TTL that does not wrap, for occurrence tables created before it (migration 0007). */
+export function occurrencesTtlStatement(options: SchemaOptions): string {
+  const table = `${options.database}.${OCCURRENCES_TABLE}${options.cluster ? '_local' : ''}`;
+  const onCluster = options.cluster ? ` ON CLUSTER '${options.cluster}'` : '';
+  return `ALTER TABLE ${table}${onCluster} MODIFY TTL ${noWrapTtl('timestamp', options.retentionDays)}`;
 }

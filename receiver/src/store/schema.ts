@@ -1,5 +1,5 @@
 import { aiMigrations } from '../ai/aiSchema.ts';
-import { incidentMigrations } from '../incidents/incidentSchema.ts';
+import { incidentMigrations, occurrencesTtlStatement } from '../incidents/incidentSchema.ts';
 import { jiraMigrations } from '../jira/jiraSchema.ts';
 import { settingsMigrations } from '../settings/settingsSchema.ts';
 
@@ -82,6 +82,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     ...jiraMigrations(options),
     // Tables created before the TTL stopped wrapping (see logsTtl) get the new one.
     { id: '0006_otel_logs_ttl_no_wrap', statements: [logsTtlStatement(options)] },
+    // Occurrence rows are dated by their record's time too.
+    { id: '0007_occurrences_ttl_no_wrap', statements: [occurrencesTtlStatement(options)] },
   ];
 }
 
@@ -117,7 +119,12 @@ ENGINE = Distributed('${cluster}', '${database}', '${local}', cityHash64(Service
  * layout, which is what readers depend on, is unchanged.
  */
 function logsTtl(retentionDays: number): string {
-  return `toDateTime(least(toUnixTimestamp64Second(Timestamp) + ${retentionDays * 86_400}, 4294967295))`;
+  return noWrapTtl('Timestamp', retentionDays);
+}
+
+/** The expiry of a row dated by a DateTime64 column that holds record times (see logsTtl). */
+export function noWrapTtl(column: string, retentionDays: number): string {
+  return `toDateTime(least(toUnixTimestamp64Second(${column}) + ${retentionDays * 86_400}, 4294967295))`;
 }
 
 function logsTtlStatement(options: SchemaOptions): string {

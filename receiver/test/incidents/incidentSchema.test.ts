@@ -18,7 +18,7 @@ describe('incident tables DDL', () => {
     expect(incidents).toContain('TTL toDateTime(updatedAt) + toIntervalDay(30)');
     expect(occurrences).toContain('CREATE TABLE IF NOT EXISTS stacklens.incident_occurrences (');
     expect(occurrences).toContain('ENGINE = MergeTree\nPARTITION BY toDate(timestamp)\nORDER BY (incidentId, timestamp)');
-    expect(occurrences).toContain('TTL toDateTime(timestamp) + toIntervalDay(30)');
+    expect(occurrences).toContain('TTL toDateTime(least(toUnixTimestamp64Second(timestamp) + 2592000, 4294967295))');
     expect(audit).toContain('CREATE TABLE IF NOT EXISTS stacklens.incident_audit (');
     expect(audit).toContain('ORDER BY (incidentId, at)');
     for (const ddl of [incidents, occurrences, audit]) expect(ddl).not.toContain('ON CLUSTER');

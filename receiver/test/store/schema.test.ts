@@ -57,6 +57,18 @@ describe('otel_logs DDL', () => {
     );
   });
 
+  it('gives occurrence tables, dated by record time too, the TTL that does not wrap', () => {
+    const ttl = "toDateTime(least(toUnixTimestamp64Second(timestamp) + 2592000, 4294967295))";
+    const created = migrations(base).find((migration) => migration.id === '0002_incidents')!.statements.join('\n');
+    expect(created).toContain(`TTL ${ttl}`);
+    expect(migrations(base).find((migration) => migration.id === '0007_occurrences_ttl_no_wrap')!.statements).toEqual([
+      `ALTER TABLE stacklens.incident_occurrences MODIFY TTL ${ttl}`,
+    ]);
+    expect(migrations({ ...base, cluster: 'c' }).find((migration) => migration.id === '0007_occurrences_ttl_no_wrap')!.statements).toEqual([
+      `ALTER TABLE stacklens.incident_occurrences_local ON CLUSTER 'c' MODIFY TTL ${ttl}`,
+    ]);
+  });
+
   it('knows which versions have text indexes', () => {
     expect(supportsTextIndexes('26.7.2.1')).toBe(true);
     expect(supportsTextIndexes('26.2.1')).toBe(true);
