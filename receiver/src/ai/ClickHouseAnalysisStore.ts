@@ -1,6 +1,7 @@
 import type { Analysis } from '@stacklens/processor';
 import type { AnalysisStore } from '@stacklens/processor/enrich';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
+import { VersionClock } from '../store/VersionClock.ts';
 
 const COLUMNS = ['incidentId', 'fingerprint', 'analyser', 'model', 'category', 'confidence', 'analysis', 'createdAt', 'version'] as const;
 
@@ -12,8 +13,7 @@ const COLUMNS = ['incidentId', 'fingerprint', 'analyser', 'model', 'category', '
 export class ClickHouseAnalysisStore implements AnalysisStore {
   readonly #transport: ClickHouseTransport;
   readonly #table: string;
-  #lastVersion = 0;
-
+  readonly #versions = new VersionClock();
   readonly #onSaved: (analyses: ReadonlyArray<Analysis>) => void;
 
   /** `onSaved` hears of each saved batch (the similar-incident snapshot keeps itself current with it). */
@@ -27,7 +27,6 @@ export class ClickHouseAnalysisStore implements AnalysisStore {
     if (analyses.length === 0) return;
     let payload = '';
     for (const analysis of analyses) {
-      this.#lastVersion = Math.max(Math.trunc(analysis.createdAt) * 1000, this.#lastVersion + 1);
       const row = [
         analysis.incidentId,
         analysis.fingerprint,
@@ -37,7 +36,7 @@ export class ClickHouseAnalysisStore implements AnalysisStore {
         analysis.confidence,
         JSON.stringify(analysis),
         Math.trunc(analysis.createdAt),
-        this.#lastVersion,
+        this.#versions.next(Math.trunc(analysis.createdAt)),
       ];
       payload += `${JSON.stringify(row)}\n`;
     }

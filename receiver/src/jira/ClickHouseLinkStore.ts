@@ -1,7 +1,7 @@
 import type { TicketLink, TicketStatusCategory } from '@stacklens/processor';
 import type { LinkStore } from '@stacklens/processor/ticket';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
-import { VersionClock } from './versionClock.ts';
+import { VersionClock } from '../store/VersionClock.ts';
 
 const COLUMNS = ['fingerprint', 'incidentId', 'issueKey', 'url', 'status', 'statusCategory', 'createdAt', 'updatedAt', 'version', 'deleted'] as const;
 

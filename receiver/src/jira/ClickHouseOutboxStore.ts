@@ -1,6 +1,6 @@
 import type { JobKind, JobPayload, JobState, OutboxCounts, OutboxJob, OutboxStore } from '@stacklens/processor/ticket';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
-import { VersionClock } from './versionClock.ts';
+import { VersionClock } from '../store/VersionClock.ts';
 
 const COLUMNS = [
   'id', 'kind', 'incidentId', 'fingerprint', 'payload', 'state', 'attempts', 'nextAttemptAt', 'firstAttemptAt',

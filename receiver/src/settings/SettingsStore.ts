@@ -1,4 +1,5 @@
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
+import { VersionClock } from '../store/VersionClock.ts';
 import type { SecretBox } from './SecretBox.ts';
 import { SETTINGS_TABLE } from './settingsSchema.ts';
 
@@ -28,7 +29,7 @@ export class SettingsStore {
   readonly #transport: ClickHouseTransport;
   readonly #table: string;
   readonly #box: SecretBox;
-  #lastVersion = 0;
+  readonly #versions = new VersionClock();
 
   constructor(transport: ClickHouseTransport, database: string, box: SecretBox) {
     this.#transport = transport;
@@ -58,9 +59,7 @@ export class SettingsStore {
 
   async #insert(values: [string, string, string, number]): Promise<void> {
     const now = Date.now();
-    // Microsecond-scaled versions: a later save wins across receivers, two saves in one ms stay ordered here.
-    this.#lastVersion = Math.max(now * 1000, this.#lastVersion + 1);
-    const row = [...values, now, this.#lastVersion];
+    const row = [...values, now, this.#versions.next(now)];
     await this.#transport.insertCompactJson(this.#table, COLUMNS, `${JSON.stringify(row)}\n`);
   }
 }
