@@ -117,7 +117,9 @@ function send(url: string, bodies: Uint8Array[], firstSequence: number, maxReque
     firstSequence,
   };
   const worker = new Worker(new URL('./collectorClient.ts', import.meta.url), { workerData: job });
-  return new Promise<CollectorClientResult>((resolve, reject) => worker.once('message', resolve).once('error', reject)).finally(() => worker.terminate());
+  return new Promise<CollectorClientResult>((resolve, reject) => worker.once('message', resolve).once('error', reject)).finally(() =>
+    worker.terminate(),
+  );
 }
 
 async function pass(
@@ -318,7 +320,9 @@ async function main(): Promise<void> {
         sequence += one.requests;
         sameLoad = one.records / RECORDS_PER_REQUEST;
         add(totals[path], one);
-        console.log(`pass ${run}/${RUNS} ${path}: ${thousands(perSecond(one.records, one.elapsedMs))} records/s stored (${thousands(one.records)} records)`);
+        console.log(
+          `pass ${run}/${RUNS} ${path}: ${thousands(perSecond(one.records, one.elapsedMs))} records/s stored (${thousands(one.records)} records)`,
+        );
       }
     }
     await collector.stop();

@@ -103,12 +103,7 @@ interface ReceiverRun extends ClientResult {
   inserts: number;
 }
 
-async function receiverRun(
-  store: LogStore,
-  bodies: Uint8Array[],
-  durationMs: number,
-  firstSequence: number,
-): Promise<ReceiverRun> {
+async function receiverRun(store: LogStore, bodies: Uint8Array[], durationMs: number, firstSequence: number): Promise<ReceiverRun> {
   const receiver = await createReceiver(loadConfig({ ...process.env, RECEIVER_PORT: '0' }), { store });
   const address = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
   const before = await store.countLogs();

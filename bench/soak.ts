@@ -59,9 +59,13 @@ function slope(points: Array<[number, number]>): number {
 
 function runLoad(url: string, durationMs: number): Promise<{ requests: number; records: number; statuses: Record<string, number> }> {
   const script = fileURLToPath(new URL('./soakLoad.ts', import.meta.url));
-  const child = spawn(process.execPath, [script, url, String(RECORDS_PER_SECOND / RECORDS_PER_REQUEST), String(RECORDS_PER_REQUEST), String(durationMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [script, url, String(RECORDS_PER_SECOND / RECORDS_PER_REQUEST), String(RECORDS_PER_REQUEST), String(durationMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) =>
@@ -113,7 +117,12 @@ async function main(): Promise<void> {
   }
 }
 
-function report(idleP99: number, windows: Window[], sent: { records: number; statuses: Record<string, number> }, rowsWritten: number): void {
+function report(
+  idleP99: number,
+  windows: Window[],
+  sent: { records: number; statuses: Record<string, number> },
+  rowsWritten: number,
+): void {
   // The first minute warms the engine's caches and V8's heap: the steady state is what follows.
   const steady = windows.filter((window) => window.atMinute > 1);
   const first = steady[0];

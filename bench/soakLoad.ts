@@ -17,10 +17,14 @@ const target = new URL('/v1/logs', url);
 
 function post(body: Uint8Array): Promise<number> {
   return new Promise((resolve) => {
-    const outgoing = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode ?? 0));
-    });
+    const outgoing = request(
+      target,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        response.once('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     outgoing.once('error', () => resolve(0));
     outgoing.end(body);
   });

@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     batch: { scheduledDelayMillis: 10 },
     shutdownOnSignals: false,
   });
-  const analyser = receiver.integrations.some((integration) => integration.analyses) ? 'offline analyser (AI stage built)' : 'none (the AI stage is not built in this tree)';
+  const analyser = receiver.integrations.some((integration) => integration.analyses)
+    ? 'offline analyser (AI stage built)'
+    : 'none (the AI stage is not built in this tree)';
   try {
     const sentAt = new Map<string, number>();
     const liveMs: number[] = [];

@@ -117,7 +117,9 @@ async function main(): Promise<void> {
       : 'Starting StackLens (embedded ClickHouse, receiver, demo POS exporting straight to it, traffic)…',
   );
   if (!withCollector && !direct) {
-    console.log(`  No Collector binary at ${BINARY_PATH}: \`npm run collector:build\` builds it (Go 1.26+), and npm start then puts it in the path.`);
+    console.log(
+      `  No Collector binary at ${BINARY_PATH}: \`npm run collector:build\` builds it (Go 1.26+), and npm start then puts it in the path.`,
+    );
   }
   startService('receiver', 'receiver/src/main.ts', {
     RECEIVER_PORT: receiverPort,

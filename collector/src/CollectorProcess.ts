@@ -32,7 +32,11 @@ export async function startCollector(options: CollectorProcessOptions = {}): Pro
   const env = { ...process.env, ...options.env };
   const healthUrl = `http://${env.COLLECTOR_HOST || '127.0.0.1'}:${env.COLLECTOR_HEALTH_PORT || '13133'}/`;
   const args = [options.configPath ?? CONFIG_PATH, ...(options.overrides ?? [])].flatMap((file) => ['--config', file]);
-  const child = spawn(options.binaryPath ?? BINARY_PATH, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+  const child = spawn(options.binaryPath ?? BINARY_PATH, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   const recent: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
@@ -43,7 +47,9 @@ export async function startCollector(options: CollectorProcessOptions = {}): Pro
   }
   // A binary that cannot be run at all fails here, not with an unhandled 'error' event.
   const spawnFailure = new Promise<never>((_resolve, reject) =>
-    child.once('error', (error) => reject(new Error(`the Collector could not be started (${options.binaryPath ?? BINARY_PATH}): ${error.message}`))),
+    child.once('error', (error) =>
+      reject(new Error(`the Collector could not be started (${options.binaryPath ?? BINARY_PATH}): ${error.message}`)),
+    ),
   );
   spawnFailure.catch(() => undefined);
   const exited = new Promise<void>((resolve) => {
@@ -67,7 +73,8 @@ async function waitForHealth(child: ChildProcess, url: string, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   const failure = (why: string) => new Error(`the Collector ${why}; its last lines:\n${recent.join('\n')}`);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw failure(`exited (${child.signalCode ?? child.exitCode}) before it was healthy`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw failure(`exited (${child.signalCode ?? child.exitCode}) before it was healthy`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {

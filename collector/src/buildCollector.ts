@@ -58,7 +58,9 @@ export async function buildCollector(options: BuildOptions = {}): Promise<BuildR
   log(`building the Collector with ${BUILDER_PACKAGE}@${BUILDER_VERSION} on Go ${goVersion} (a few minutes the first time)`);
   await runBuilder(go, manifestPath, env, log);
   if (!existsSync(binaryPath)) {
-    throw new CollectorBuildError(`the builder finished but ${binaryPath} is missing: check dist.output_path and dist.name in ${manifestPath}`);
+    throw new CollectorBuildError(
+      `the builder finished but ${binaryPath} is missing: check dist.output_path and dist.name in ${manifestPath}`,
+    );
   }
   writeFileSync(stampPath, stamp);
   return { binaryPath, goVersion, built: true };

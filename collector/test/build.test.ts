@@ -42,7 +42,9 @@ describe('Go version checks', () => {
 
   it('says how to go on when Go is missing', async () => {
     await expect(checkGo({ PATH: scratch.dir })).rejects.toThrow(GoToolchainError);
-    await expect(checkGo({ PATH: scratch.dir })).rejects.toThrow(/Go 1\.26\.0 or newer is needed to build the Collector.*ENOENT.*npm start -- --direct/s);
+    await expect(checkGo({ PATH: scratch.dir })).rejects.toThrow(
+      /Go 1\.26\.0 or newer is needed to build the Collector.*ENOENT.*npm start -- --direct/s,
+    );
   });
 
   it('refuses a Go that is too old, or something that is not Go', async () => {
@@ -78,7 +80,9 @@ describe('buildCollector', () => {
     const lines: string[] = [];
     const result = await buildCollector({ ...paths, go, log: (line) => lines.push(line) });
     expect(result).toEqual({ binaryPath: paths.binaryPath, goVersion: '1.26.8', built: true });
-    expect(readFileSync(args, 'utf8')).toBe(`run go.opentelemetry.io/collector/cmd/builder@v0.165.0 --config ${paths.manifestPath}\n${join(scratch.dir, 'builds')}\n`);
+    expect(readFileSync(args, 'utf8')).toBe(
+      `run go.opentelemetry.io/collector/cmd/builder@v0.165.0 --config ${paths.manifestPath}\n${join(scratch.dir, 'builds')}\n`,
+    );
     expect(readFileSync(join(scratch.dir, 'builds', 'dist', '.build-stamp'), 'utf8')).toBe(buildStamp(manifest, '1.26.8'));
 
     // The same manifest, builder and Go again: nothing to do — unless forced.

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  collectorVariables,
-  environmentReads,
-  readText,
-  sourceFiles,
-  substitutedVariables,
-  yamlFiles,
-} from './support/configFiles.ts';
+import { collectorVariables, environmentReads, readText, sourceFiles, substitutedVariables, yamlFiles } from './support/configFiles.ts';
 
 /** Where services, scripts and benchmarks read their environment (tests are not services: only the switches' readers). */
 const CODE = [
@@ -60,7 +53,10 @@ describe('docs/configuration.md', () => {
   });
 
   it('lists no variable that nothing reads', () => {
-    expect([...rows.keys()].filter((name) => !reads.has(name)), 'stale rows in docs/configuration.md').toEqual([]);
+    expect(
+      [...rows.keys()].filter((name) => !reads.has(name)),
+      'stale rows in docs/configuration.md',
+    ).toEqual([]);
   });
 
   it('gives each row who reads it, a default and a meaning', () => {

@@ -156,7 +156,11 @@ describe('otel-collector-config.yaml', () => {
     }
     const listed = parse(execFileSync(BINARY_PATH, ['components']).toString()) as Record<string, Array<{ name: string }>>;
     for (const kind of ['receivers', 'processors', 'exporters', 'extensions'] as const) {
-      expect(listed[kind]!.map(({ name }) => name).sort(), kind).toEqual(moduleTypes(kind).filter((type) => !['filelog', 'otlphttp'].includes(type)).sort());
+      expect(listed[kind]!.map(({ name }) => name).sort(), kind).toEqual(
+        moduleTypes(kind)
+          .filter((type) => !['filelog', 'otlphttp'].includes(type))
+          .sort(),
+      );
     }
   });
 });
@@ -196,7 +200,8 @@ describe('docker-compose.yml', () => {
     for (const [name, { volumes = [], depends_on = {} }] of Object.entries(compose.services)) {
       for (const volume of volumes) {
         const source = volume.split(':')[0]!;
-        if (source.startsWith('.')) expect(existsSync(repoPath(source)) || source === './grafana-plugin/dist', `${name}: ${source}`).toBe(true);
+        if (source.startsWith('.'))
+          expect(existsSync(repoPath(source)) || source === './grafana-plugin/dist', `${name}: ${source}`).toBe(true);
         else expect(Object.keys(compose.volumes), `${name}: ${source}`).toContain(source);
       }
       for (const dependency of Object.keys(depends_on)) expect(Object.keys(compose.services), name).toContain(dependency);
@@ -222,7 +227,11 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toContain(storageVolume?.split(':')[0]);
     const published = collector.ports!.map((port) => port.split(':')[1]);
     expect(published).toEqual(
-      expect.arrayContaining([env('collector').COLLECTOR_OTLP_HTTP_PORT, env('collector').COLLECTOR_OTLP_GRPC_PORT, env('collector').COLLECTOR_HEALTH_PORT]),
+      expect.arrayContaining([
+        env('collector').COLLECTOR_OTLP_HTTP_PORT,
+        env('collector').COLLECTOR_OTLP_GRPC_PORT,
+        env('collector').COLLECTOR_HEALTH_PORT,
+      ]),
     );
   });
 
@@ -265,8 +274,14 @@ describe('.env.example', () => {
   const substituted = substitutedVariables(readText('docker-compose.yml'));
 
   it('holds every variable docker-compose.yml substitutes, and nothing it does not', () => {
-    expect([...substituted].filter((name) => !envExample.has(name)), 'missing from .env.example').toEqual([]);
-    expect([...envExample.keys()].filter((name) => !substituted.has(name)), 'read by nothing').toEqual([]);
+    expect(
+      [...substituted].filter((name) => !envExample.has(name)),
+      'missing from .env.example',
+    ).toEqual([]);
+    expect(
+      [...envExample.keys()].filter((name) => !substituted.has(name)),
+      'read by nothing',
+    ).toEqual([]);
   });
 
   it('fills the variables compose requires', () => {
@@ -292,7 +307,7 @@ describe('the Dockerfiles', () => {
       for (const [, sources] of dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
         for (const source of sources!.split(' ')) expect(existsSync(repoPath(source)), `${build!.dockerfile}: COPY ${source}`).toBe(true);
       }
-      const command = service(name).command ?? JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
+      const command = service(name).command ?? (JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[]);
       expect(existsSync(repoPath(command[1]!)), command.join(' ')).toBe(true);
     });
   }

@@ -107,11 +107,17 @@ describe('PaymentGateway', () => {
   it('always declines the test cards, whatever the dice say', async () => {
     const gateway = new PaymentGateway({ failureRate: 0 });
     expect(await charge(gateway, TestCards.DECLINED)).toMatchObject({ approved: false, reason: expect.stringMatching(/^card_declined/) });
-    expect(await charge(gateway, TestCards.INSUFFICIENT_FUNDS)).toMatchObject({ approved: false, reason: expect.stringMatching(/^insufficient_funds/) });
+    expect(await charge(gateway, TestCards.INSUFFICIENT_FUNDS)).toMatchObject({
+      approved: false,
+      reason: expect.stringMatching(/^insufficient_funds/),
+    });
   });
 
   it('declines a number that fails the Luhn check', async () => {
-    expect(await charge(new PaymentGateway(), '4242424242424241')).toMatchObject({ approved: false, reason: expect.stringMatching(/^invalid_number/) });
+    expect(await charge(new PaymentGateway(), '4242424242424241')).toMatchObject({
+      approved: false,
+      reason: expect.stringMatching(/^invalid_number/),
+    });
   });
 
   it('fails the configured share of otherwise good payments', async () => {

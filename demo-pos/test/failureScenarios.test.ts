@@ -96,7 +96,11 @@ describe('good orders', () => {
 
     const record = await onlyRecordOf(order.orderId);
     expect(record.severityText).toBe('INFO');
-    expect(record.attributes).toMatchObject({ 'pos.store.id': 'STORE_003', 'http.response.status_code': 201, 'payment.card.last4': '4242' });
+    expect(record.attributes).toMatchObject({
+      'pos.store.id': 'STORE_003',
+      'http.response.status_code': 201,
+      'payment.card.last4': '4242',
+    });
   });
 
   it('sells for cash without touching the gateway', async () => {

@@ -70,7 +70,12 @@ describe('requests the schema refuses', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/orders',
-      payload: { storeId: 'STORE_001', kioskId: 'KIOSK_001', items: [{ productId: 101, quantity: 1 }], payment: { cardNumber: '4242-4242' } },
+      payload: {
+        storeId: 'STORE_001',
+        kioskId: 'KIOSK_001',
+        items: [{ productId: 101, quantity: 1 }],
+        payment: { cardNumber: '4242-4242' },
+      },
     });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toContain('4242-4242');
@@ -113,7 +118,12 @@ describe('an unexpected exception', () => {
     const response = await brokenDice.inject({
       method: 'POST',
       url: '/api/orders',
-      payload: { storeId: 'STORE_005', kioskId: 'KIOSK_005', items: [{ productId: 101, quantity: 3 }], payment: { cardNumber: TestCards.APPROVED } },
+      payload: {
+        storeId: 'STORE_005',
+        kioskId: 'KIOSK_005',
+        items: [{ productId: 101, quantity: 3 }],
+        payment: { cardNumber: TestCards.APPROVED },
+      },
     });
 
     expect(response.statusCode).toBe(500);

@@ -28,7 +28,9 @@ function parse(line: string): ParsedLine {
 }
 
 function lines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 describe('formatLogLine', () => {
@@ -88,7 +90,11 @@ describe('teeLogger', () => {
       ['ERROR', 'a string'],
     ]);
     expect(written[1]!.context).toEqual({ 'order.id': 'ORD-1' });
-    expect(written[4]!.context).toMatchObject({ 'exception.type': 'PaymentDeclined', 'exception.message': 'card declined', 'order.id': 'ORD-2' });
+    expect(written[4]!.context).toMatchObject({
+      'exception.type': 'PaymentDeclined',
+      'exception.message': 'card declined',
+      'order.id': 'ORD-2',
+    });
     expect(written[4]!.context['exception.stacktrace']).toContain('card declined');
     expect(written[5]!.context).toEqual({ 'exception.type': 'string', 'exception.message': 'a string' });
   });
@@ -116,7 +122,12 @@ describe('node src/main.ts with POS_LOG_FILE', () => {
 
   it('writes each record it exports as a line to the file as well', async () => {
     const path = join(dir, 'pos.log');
-    const pos = startNode(['src/main.ts'], { POS_PORT: '0', POS_LOG_FILE: path, OTEL_EXPORTER_OTLP_ENDPOINT: capture.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    const pos = startNode(['src/main.ts'], {
+      POS_PORT: '0',
+      POS_LOG_FILE: path,
+      OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
     const exit = finished(pos);
     const [, url] = await waitForOutput(pos, /demo-pos listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const response = await fetch(`${url}/api/orders`, {
@@ -128,7 +139,9 @@ describe('node src/main.ts with POS_LOG_FILE', () => {
     pos.kill('SIGTERM');
     expect((await exit).code).toBe(0);
 
-    const line = lines(path).map(parse).find((candidate) => candidate.context['order.id'] === orderId);
+    const line = lines(path)
+      .map(parse)
+      .find((candidate) => candidate.context['order.id'] === orderId);
     expect(line).toMatchObject({
       level: 'ERROR',
       context: { 'error.code': 'MISSING_PRICE', 'pos.store.id': 'STORE_002', 'pos.kiosk.id': 'KIOSK_001', 'product.id': '999' },

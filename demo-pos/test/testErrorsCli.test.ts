@@ -31,12 +31,23 @@ function collectingOutput(): CliOutput & { stdout: string[]; stderr: string[] } 
 
 describe('test-errors as a subprocess against a running POS', () => {
   it('reproduces the scenario, prints a line per attempt and a summary, and the POS exports the records', async () => {
-    const run = await runNode(['src/cli/testErrors.ts', '--scenario', 'missing-price', '--store', 'STORE_003', '--count', '3', '--url', posUrl]);
+    const run = await runNode([
+      'src/cli/testErrors.ts',
+      '--scenario',
+      'missing-price',
+      '--store',
+      'STORE_003',
+      '--count',
+      '3',
+      '--url',
+      posUrl,
+    ]);
 
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    for (const line of lines.slice(0, 3)) expect(line).toMatch(/^\[\d\/3\] missing-price: HTTP 422 MISSING_PRICE order ORD-\S+ trace [0-9a-f]{32} — reproduced$/);
+    for (const line of lines.slice(0, 3))
+      expect(line).toMatch(/^\[\d\/3\] missing-price: HTTP 422 MISSING_PRICE order ORD-\S+ trace [0-9a-f]{32} — reproduced$/);
     expect(lines[3]).toBe('Summary: missing-price at STORE_003: 3/3 reproduced MISSING_PRICE (HTTP 422), 0 unexpected');
 
     const orderIds = lines.slice(0, 3).map((line) => /order (ORD-\S+)/.exec(line)?.[1]);
@@ -51,7 +62,9 @@ describe('test-errors as a subprocess against a running POS', () => {
   it('exits 2 on an unknown scenario and lists the valid ones', async () => {
     const run = await runNode(['src/cli/testErrors.ts', '--scenario', 'meltdown']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Unknown scenario "meltdown"; valid scenarios: missing-price, not-found, inventory, payment-fail, store-config');
+    expect(run.stderr).toContain(
+      'Unknown scenario "meltdown"; valid scenarios: missing-price, not-found, inventory, payment-fail, store-config',
+    );
   });
 
   it('exits 3 with a clear message when nothing listens at the URL', async () => {
@@ -89,7 +102,8 @@ describe('runTestErrors in process', () => {
     const output = collectingOutput();
     expect(await runTestErrors(['--help'], output)).toBe(ExitCode.OK);
     expect(output.stdout[0]).toContain('Usage: npm run test-errors');
-    for (const name of ['missing-price', 'not-found', 'inventory', 'payment-fail', 'store-config']) expect(output.stdout[0]).toContain(name);
+    for (const name of ['missing-price', 'not-found', 'inventory', 'payment-fail', 'store-config'])
+      expect(output.stdout[0]).toContain(name);
   });
 
   it('exits 2 with the reason for a bad command line', async () => {
@@ -101,7 +115,12 @@ describe('runTestErrors in process', () => {
 
 describe('parseTestErrorsArgs', () => {
   it('has defaults for everything but the scenario', () => {
-    expect(parseTestErrorsArgs(['--scenario', 'inventory'])).toEqual({ scenario: 'inventory', store: 'STORE_001', count: 1, url: DEFAULT_POS_URL });
+    expect(parseTestErrorsArgs(['--scenario', 'inventory'])).toEqual({
+      scenario: 'inventory',
+      store: 'STORE_001',
+      count: 1,
+      url: DEFAULT_POS_URL,
+    });
   });
 
   it.each([

@@ -44,7 +44,13 @@ function seeded(seed: number): () => number {
 describe('startTraffic', () => {
   it('sends good orders and each kind of failure through the API, then stops cleanly', async () => {
     const outcomes: TrafficOutcome[] = [];
-    const traffic = startTraffic({ baseUrl: posUrl, ordersPerSecond: 100, failureShare: 0.5, random: seeded(7), onOrder: (o) => outcomes.push(o) });
+    const traffic = startTraffic({
+      baseUrl: posUrl,
+      ordersPerSecond: 100,
+      failureShare: 0.5,
+      random: seeded(7),
+      onOrder: (o) => outcomes.push(o),
+    });
     await sleep(800);
     const stats = await traffic.stop();
 
@@ -113,9 +119,23 @@ describe('randomGoodOrder', () => {
 
 describe('parseTrafficArgs', () => {
   it('takes flags over environment variables over defaults', () => {
-    expect(parseTrafficArgs([])).toEqual({ url: 'http://127.0.0.1:3001', ordersPerSecond: 2, failureShare: 0.1, durationSeconds: undefined, verbose: false });
-    expect(parseTrafficArgs([], { POS_URL: 'http://pos:1', TRAFFIC_RATE: '5', TRAFFIC_FAILURE_SHARE: '0.3' })).toMatchObject({ url: 'http://pos:1', ordersPerSecond: 5, failureShare: 0.3 });
-    expect(parseTrafficArgs(['--rate', '7', '--duration', '2', '-v'], { TRAFFIC_RATE: '5' })).toMatchObject({ ordersPerSecond: 7, durationSeconds: 2, verbose: true });
+    expect(parseTrafficArgs([])).toEqual({
+      url: 'http://127.0.0.1:3001',
+      ordersPerSecond: 2,
+      failureShare: 0.1,
+      durationSeconds: undefined,
+      verbose: false,
+    });
+    expect(parseTrafficArgs([], { POS_URL: 'http://pos:1', TRAFFIC_RATE: '5', TRAFFIC_FAILURE_SHARE: '0.3' })).toMatchObject({
+      url: 'http://pos:1',
+      ordersPerSecond: 5,
+      failureShare: 0.3,
+    });
+    expect(parseTrafficArgs(['--rate', '7', '--duration', '2', '-v'], { TRAFFIC_RATE: '5' })).toMatchObject({
+      ordersPerSecond: 7,
+      durationSeconds: 2,
+      verbose: true,
+    });
     expect(parseTrafficArgs(['--help'])).toBeUndefined();
   });
 
@@ -126,7 +146,18 @@ describe('parseTrafficArgs', () => {
 
 describe('the traffic entry point', () => {
   it('runs for --duration against a running POS and prints its totals', async () => {
-    const run = await runNode(['src/traffic/main.ts', '--url', posUrl, '--rate', '20', '--failure-share', '0.5', '--duration', '0.5', '--verbose']);
+    const run = await runNode([
+      'src/traffic/main.ts',
+      '--url',
+      posUrl,
+      '--rate',
+      '20',
+      '--failure-share',
+      '0.5',
+      '--duration',
+      '0.5',
+      '--verbose',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`traffic: 20 order(s)/s to ${posUrl}, 50% failure scenarios`);
     expect(run.stdout).toMatch(/traffic: good → 201 ORDER_PLACED ORD-/);
@@ -134,7 +165,15 @@ describe('the traffic entry point', () => {
   });
 
   it('warns once that the POS does not answer yet', async () => {
-    const run = await runNode(['src/traffic/main.ts', '--url', `http://127.0.0.1:${await closedPort()}`, '--rate', '20', '--duration', '0.3']);
+    const run = await runNode([
+      'src/traffic/main.ts',
+      '--url',
+      `http://127.0.0.1:${await closedPort()}`,
+      '--rate',
+      '20',
+      '--duration',
+      '0.3',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderr.match(/does not answer yet/g)).toHaveLength(1);
   });

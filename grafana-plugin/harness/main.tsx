@@ -61,7 +61,11 @@ function Harness({ settings }: { settings: PluginSettingsResponse }) {
 }
 
 async function saveSettings(update: PluginSettingsUpdate): Promise<void> {
-  const response = await fetch(`/api/plugins/${PLUGIN_ID}/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(update) });
+  const response = await fetch(`/api/plugins/${PLUGIN_ID}/settings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(update),
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
 }
 

@@ -32,10 +32,13 @@ export function createPluginProxy(pluginJsonPath: string, settings: () => AppSet
     if (!request.url?.startsWith(prefix)) return next();
     const proxyPath = request.url.slice(prefix.length);
     const route = plugin.routes.find(
-      (candidate) => proxyPath.startsWith(candidate.path) && (!candidate.method || candidate.method === '*' || candidate.method === request.method),
+      (candidate) =>
+        proxyPath.startsWith(candidate.path) && (!candidate.method || candidate.method === '*' || candidate.method === request.method),
     );
     if (!route) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `no plugin route for ${request.method} ${proxyPath}` }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: `no plugin route for ${request.method} ${proxyPath}` }));
       return;
     }
     const target = fill(route.url) + proxyPath.slice(route.path.length);
@@ -53,7 +56,9 @@ export function createPluginProxy(pluginJsonPath: string, settings: () => AppSet
       response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
       response.end(Buffer.from(await answer.arrayBuffer()));
     } catch (error) {
-      response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `bad gateway: ${(error as Error).message}` }));
+      response
+        .writeHead(502, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: `bad gateway: ${(error as Error).message}` }));
     }
   };
 }

@@ -37,7 +37,9 @@ function AppRoot({ meta, basename }: AppRootProps<AppSettings>) {
 }
 
 async function saveSettings(update: PluginSettingsUpdate): Promise<void> {
-  await lastValueFrom(getBackendSrv().fetch({ url: `/api/plugins/${PLUGIN_ID}/settings`, method: 'POST', data: update, showErrorAlert: false }));
+  await lastValueFrom(
+    getBackendSrv().fetch({ url: `/api/plugins/${PLUGIN_ID}/settings`, method: 'POST', data: update, showErrorAlert: false }),
+  );
   // Grafana keeps the plugin's meta in memory; a reload is the supported way to see the new settings.
   window.location.reload();
 }

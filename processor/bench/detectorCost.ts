@@ -18,14 +18,19 @@ function makeRecord(i: number): PipelineRecord {
     ServiceName: 'demo-pos',
     ResourceAttributes: { 'service.name': 'demo-pos', 'host.name': 'till-1' },
   };
-  const roll = (i * 7919) % 1000 / 1000;
+  const roll = ((i * 7919) % 1000) / 1000;
   if (roll >= errorShare) {
     return {
       ...base,
       SeverityText: 'INFO',
       SeverityNumber: 9,
       Body: `GET /api/products answered 200 in ${i % 50} ms`,
-      LogAttributes: { 'http.request.method': 'GET', 'http.route': '/api/products', 'http.response.status_code': '200', 'pos.store.id': 'STORE_001' },
+      LogAttributes: {
+        'http.request.method': 'GET',
+        'http.route': '/api/products',
+        'http.response.status_code': '200',
+        'pos.store.id': 'STORE_001',
+      },
     };
   }
   if (i % 3 === 0) {
@@ -35,7 +40,11 @@ function makeRecord(i: number): PipelineRecord {
       SeverityText: 'ERROR',
       SeverityNumber: 17,
       Body: 'Cannot read properties of undefined',
-      LogAttributes: { 'exception.type': 'TypeError', 'exception.message': 'Cannot read properties of undefined', 'exception.stacktrace': 'TypeError\n    at sync (sync.ts:1:1)' },
+      LogAttributes: {
+        'exception.type': 'TypeError',
+        'exception.message': 'Cannot read properties of undefined',
+        'exception.stacktrace': 'TypeError\n    at sync (sync.ts:1:1)',
+      },
     };
   }
   return {
@@ -43,7 +52,12 @@ function makeRecord(i: number): PipelineRecord {
     SeverityText: 'ERROR',
     SeverityNumber: 17,
     Body: 'Product 999 (Mystery item) has no price',
-    LogAttributes: { 'error.code': codes[i % codes.length] as string, 'pos.store.id': 'STORE_001', 'pos.kiosk.id': 'KIOSK_01', 'order.id': `ORD-${i}` },
+    LogAttributes: {
+      'error.code': codes[i % codes.length] as string,
+      'pos.store.id': 'STORE_001',
+      'pos.kiosk.id': 'KIOSK_01',
+      'order.id': `ORD-${i}`,
+    },
   };
 }
 

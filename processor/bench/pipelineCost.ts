@@ -34,7 +34,12 @@ function makeRecord(i: number): PipelineRecord {
       SeverityText: 'INFO',
       SeverityNumber: 9,
       Body: `Order ORD-${i} placed`,
-      LogAttributes: { 'order.id': `ORD-${i}`, 'pos.store.id': 'STORE_001', 'pos.kiosk.id': 'KIOSK_001', 'http.response.status_code': '201' },
+      LogAttributes: {
+        'order.id': `ORD-${i}`,
+        'pos.store.id': 'STORE_001',
+        'pos.kiosk.id': 'KIOSK_001',
+        'http.response.status_code': '201',
+      },
     };
   }
   const code = codes[i % codes.length] as string;

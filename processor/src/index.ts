@@ -16,12 +16,7 @@ export { watchRuleSet, type RuleSetWatcher, type WatchRuleSetOptions } from './d
 export { maskMessage, MAX_MASKED_LENGTH } from './group/maskMessage.ts';
 export { topStackFrame } from './group/topStackFrame.ts';
 export { fingerprint, type FingerprintInput } from './group/fingerprint.ts';
-export {
-  IncidentTracker,
-  PIPELINE_ACTOR,
-  type IncidentTrackerOptions,
-  type IncidentTrackerStats,
-} from './group/IncidentTracker.ts';
+export { IncidentTracker, PIPELINE_ACTOR, type IncidentTrackerOptions, type IncidentTrackerStats } from './group/IncidentTracker.ts';
 export { SpikeDetector, type Spike, type SpikeOptions } from './group/SpikeDetector.ts';
 export type { PendingWritesLimits } from './group/PendingWrites.ts';
 

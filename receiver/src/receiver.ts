@@ -18,7 +18,13 @@ import { ErrorQueries } from './incidents/ErrorQueries.ts';
 import { IncidentQueries } from './incidents/IncidentQueries.ts';
 import { StatsQueries } from './incidents/StatsQueries.ts';
 import { WriteQueue } from './ingest/WriteQueue.ts';
-import { closeIntegrations, createIntegrations, mergeAnnotations, type Integration, type IntegrationFactory } from './integrations/index.ts';
+import {
+  closeIntegrations,
+  createIntegrations,
+  mergeAnnotations,
+  type Integration,
+  type IntegrationFactory,
+} from './integrations/index.ts';
 import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
 import { withRedactedRequests } from './requestLog.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,10 +73,7 @@ const START_RETRY_MS = 5_000;
 export async function createReceiver(config: ReceiverConfig, options: ReceiverOptions = {}): Promise<Receiver> {
   // What can be refused is checked before the store is opened.
   const ruleSet = config.rulesFile ? loadRuleSet(config.rulesFile) : defaultRuleSet();
-  const tokens = loadApiTokens(
-    { STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_ADMIN_TOKEN: config.adminToken },
-    config.dataDir,
-  );
+  const tokens = loadApiTokens({ STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_ADMIN_TOKEN: config.adminToken }, config.dataDir);
   const store = options.store ?? (await openLogStore(config.store));
   try {
     return await assemble(config, options, store, ruleSet, tokens);
@@ -176,10 +179,7 @@ async function assemble(
  * the store does not answer, the receiver serves anyway and keeps trying in
  * the background; detections wait in the tracker's bounded queue meanwhile.
  */
-async function startPipeline(
-  pipeline: Pipeline,
-  log: FastifyBaseLogger,
-): Promise<{ started: () => boolean; stop: () => void }> {
+async function startPipeline(pipeline: Pipeline, log: FastifyBaseLogger): Promise<{ started: () => boolean; stop: () => void }> {
   let stopped = false;
   let started = false;
   let timer: NodeJS.Timeout | undefined;

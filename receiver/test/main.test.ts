@@ -32,7 +32,10 @@ describe('the receiver process', () => {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
         body: protobufBody(sdkRecords(50, `shutdown-${i}`)),
-      }).then((response) => response.status, () => 0),
+      }).then(
+        (response) => response.status,
+        () => 0,
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 30));
     child.kill('SIGTERM');

@@ -16,7 +16,8 @@ export interface StackLensLogger {
 }
 
 export function createStackLensLogger(logger: Logger): StackLensLogger {
-  const emit = (severityNumber: SeverityNumber, severityText: string) =>
+  const emit =
+    (severityNumber: SeverityNumber, severityText: string) =>
     (message: string, attributes?: LogAttributes): void =>
       emitSafely(logger, severityNumber, severityText, message, definedAttributes(attributes));
   const error = emit(SeverityNumber.ERROR, 'ERROR');
@@ -36,13 +37,7 @@ export function createStackLensLogger(logger: Logger): StackLensLogger {
   };
 }
 
-function emitSafely(
-  logger: Logger,
-  severityNumber: SeverityNumber,
-  severityText: string,
-  body: string,
-  attributes: Attributes,
-): void {
+function emitSafely(logger: Logger, severityNumber: SeverityNumber, severityText: string, body: string, attributes: Attributes): void {
   try {
     logger.emit({ severityNumber, severityText, body, attributes });
   } catch (failure) {

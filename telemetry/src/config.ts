@@ -43,10 +43,7 @@ export function resolveConfig(options: TelemetryOptions): TelemetryConfig {
 
 function resolveProtocol(fromCode: string | undefined): OtlpHttpProtocol {
   const chosen =
-    fromCode ??
-    getStringFromEnv('OTEL_EXPORTER_OTLP_LOGS_PROTOCOL') ??
-    getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ??
-    DEFAULT_PROTOCOL;
+    fromCode ?? getStringFromEnv('OTEL_EXPORTER_OTLP_LOGS_PROTOCOL') ?? getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? DEFAULT_PROTOCOL;
   if (!isProtocol(chosen)) {
     // Falling back silently would send HTTP to a gRPC port and lose every record unnoticed.
     throw new TelemetrySetupError(

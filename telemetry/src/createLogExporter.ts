@@ -14,7 +14,5 @@ export function createLogExporter(config: TelemetryConfig): LogRecordExporter {
   if (config.logsUrl !== undefined) exporterConfig.url = config.logsUrl;
   if (config.headers !== undefined) exporterConfig.headers = config.headers;
   if (config.exporterTimeoutMillis !== undefined) exporterConfig.timeoutMillis = config.exporterTimeoutMillis;
-  return config.protocol === 'http/json'
-    ? new JsonLogExporter(exporterConfig)
-    : new ProtobufLogExporter(exporterConfig);
+  return config.protocol === 'http/json' ? new JsonLogExporter(exporterConfig) : new ProtobufLogExporter(exporterConfig);
 }

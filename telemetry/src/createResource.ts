@@ -62,10 +62,7 @@ function fromCode(options: TelemetryOptions, envAttributes: Record<string, Attri
 }
 
 /** NODE_ENV comes last: it is a build-mode flag more often than a deployment name. */
-function resolveEnvironment(
-  options: TelemetryOptions,
-  envAttributes: Record<string, AttributeValue | undefined>,
-): string | undefined {
+function resolveEnvironment(options: TelemetryOptions, envAttributes: Record<string, AttributeValue | undefined>): string | undefined {
   const candidates = [
     options.environment,
     options.resourceAttributes?.[ATTR_DEPLOYMENT_ENVIRONMENT_NAME],

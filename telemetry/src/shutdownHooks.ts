@@ -14,10 +14,7 @@ export const SIGNAL_FLUSH_GRACE_MILLIS = 10_000;
  * too, the host owns the exit decision and we only flush. Returns the function that removes
  * the listeners again.
  */
-export function installShutdownHooks(
-  flushAndShutdown: () => Promise<void>,
-  graceMillis: number = SIGNAL_FLUSH_GRACE_MILLIS,
-): () => void {
+export function installShutdownHooks(flushAndShutdown: () => Promise<void>, graceMillis: number = SIGNAL_FLUSH_GRACE_MILLIS): () => void {
   const remove = (): void => {
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   };

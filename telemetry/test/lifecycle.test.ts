@@ -86,9 +86,7 @@ describe('a second setup', () => {
     const second = setUp({ serviceName: 'second' });
     logs.getLogger('third-party').emit({ severityNumber: SeverityNumber.WARN, body: 'via the global API' });
     await second.forceFlush();
-    expect(exportedRecords(server.requests)).toMatchObject([
-      { body: 'via the global API', resource: { 'service.name': 'second' } },
-    ]);
+    expect(exportedRecords(server.requests)).toMatchObject([{ body: 'via the global API', resource: { 'service.name': 'second' } }]);
   });
 });
 
@@ -140,7 +138,8 @@ describe('export failures', () => {
   function collectDiagErrors(): string[] {
     const errors: string[] = [];
     const collector: DiagLogger = {
-      error: (...args: unknown[]) => void errors.push(args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a) ?? String(a))).join(' ')),
+      error: (...args: unknown[]) =>
+        void errors.push(args.map((a) => (a instanceof Error ? a.message : (JSON.stringify(a) ?? String(a)))).join(' ')),
       warn: () => undefined,
       info: () => undefined,
       debug: () => undefined,
@@ -253,27 +252,24 @@ describe('signal listeners', () => {
     }
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    'flush on %s, then re-raise it when nobody else listens',
-    async (signal) => {
-      const others = process.listeners(signal);
-      process.removeAllListeners(signal);
-      const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
-      try {
-        const t = setUp({ shutdownOnSignals: true });
-        t.logger.error(`in flight at ${signal}`);
-        process.emit(signal, signal);
-        await vi.waitFor(() => expect(kill).toHaveBeenCalledWith(process.pid, signal));
-        // The re-raise comes only after the record reached the receiver.
-        expect(bodies()).toEqual([`in flight at ${signal}`]);
-        expect(process.listenerCount(signal)).toBe(0);
-        expect(kill).toHaveBeenCalledOnce();
-      } finally {
-        kill.mockRestore();
-        for (const listener of others) process.on(signal, listener);
-      }
-    },
-  );
+  it.each(['SIGTERM', 'SIGINT'] as const)('flush on %s, then re-raise it when nobody else listens', async (signal) => {
+    const others = process.listeners(signal);
+    process.removeAllListeners(signal);
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      const t = setUp({ shutdownOnSignals: true });
+      t.logger.error(`in flight at ${signal}`);
+      process.emit(signal, signal);
+      await vi.waitFor(() => expect(kill).toHaveBeenCalledWith(process.pid, signal));
+      // The re-raise comes only after the record reached the receiver.
+      expect(bodies()).toEqual([`in flight at ${signal}`]);
+      expect(process.listenerCount(signal)).toBe(0);
+      expect(kill).toHaveBeenCalledOnce();
+    } finally {
+      kill.mockRestore();
+      for (const listener of others) process.on(signal, listener);
+    }
+  });
 });
 
 it('reports the package version as the instrumentation scope version', async () => {

@@ -28,7 +28,10 @@ describeWithCollector('a receiver shedding load with 429 + Retry-After', () => {
     const collectorLines: string[] = [];
     // Small batches from the same configuration, so the Collector's four consumers send side by side.
     const smallBatches = `${scratch.dir}/small-batches.yaml`;
-    writeFileSync(smallBatches, 'exporters:\n  otlp_http/stacklens:\n    sending_queue:\n      batch:\n        min_size: 10\n        max_size: 10\n');
+    writeFileSync(
+      smallBatches,
+      'exporters:\n  otlp_http/stacklens:\n    sending_queue:\n      batch:\n        min_size: 10\n        max_size: 10\n',
+    );
     const collector = await startTestCollector(ports, receiver.url, `${scratch.dir}/collector`, {
       overrides: [smallBatches],
       onLine: (line) => collectorLines.push(line),
@@ -47,10 +50,19 @@ describeWithCollector('a receiver shedding load with 429 + Retry-After', () => {
       return parsed?.res?.statusCode === undefined ? [] : [parsed.res.statusCode];
     });
     expect(statuses.filter((status) => status === 429).length, 'requests the receiver shed').toBeGreaterThan(0);
-    expect(statuses.filter((status) => status !== 200 && status !== 429), 'other answers').toEqual([]);
+    expect(
+      statuses.filter((status) => status !== 200 && status !== 429),
+      'other answers',
+    ).toEqual([]);
     // "Throttle (1s)": the exporter waits what Retry-After said before it tries again.
-    expect(collectorLines.some((line) => /Will retry.*Throttle \(1s\).*429/.test(line)), 'the Collector honoured Retry-After').toBe(true);
-    expect(collectorLines.filter((line) => /dropp|permanent/i.test(line)), 'nothing dropped').toEqual([]);
+    expect(
+      collectorLines.some((line) => /Will retry.*Throttle \(1s\).*429/.test(line)),
+      'the Collector honoured Retry-After',
+    ).toBe(true);
+    expect(
+      collectorLines.filter((line) => /dropp|permanent/i.test(line)),
+      'nothing dropped',
+    ).toEqual([]);
 
     const rows = await queryStore<{ orderId: string; copies: number }>(
       storeDir,
@@ -58,8 +70,14 @@ describeWithCollector('a receiver shedding load with 429 + Retry-After', () => {
        WHERE LogAttributes['order.id'] != '' GROUP BY orderId`,
     );
     const stored = new Set(rows.map((row) => row.orderId));
-    expect(orders.filter((order) => !stored.has(order.orderId)), 'records lost').toEqual([]);
-    expect(rows.filter((row) => row.copies !== 1), 'records stored twice').toEqual([]);
+    expect(
+      orders.filter((order) => !stored.has(order.orderId)),
+      'records lost',
+    ).toEqual([]);
+    expect(
+      rows.filter((row) => row.copies !== 1),
+      'records stored twice',
+    ).toEqual([]);
   });
 });
 

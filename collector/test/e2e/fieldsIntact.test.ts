@@ -38,7 +38,10 @@ describeWithCollector('POS → Collector (otlp → otlp_http, protobuf + gzip) �
     const viaCollector = await startPos(collectorUrl);
     const direct = await startPos(receiver.url);
     const orders = { collector: [] as string[], direct: [] as string[] };
-    for (const [pos, ids] of [[viaCollector, orders.collector], [direct, orders.direct]] as const) {
+    for (const [pos, ids] of [
+      [viaCollector, orders.collector],
+      [direct, orders.direct],
+    ] as const) {
       ids.push((await placeOrder(pos.url, '999', 'STORE_002')).orderId, (await placeOrder(pos.url, '101', 'STORE_002')).orderId);
       await pos.stop();
     }

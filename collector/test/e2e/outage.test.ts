@@ -54,9 +54,11 @@ describeWithCollector('a receiver outage and a kill -9 of the Collector', () => 
     receiver = await startReceiver(storeDir, receiverPort);
     running.push(receiver);
     const expected = during.length + after.length;
-    await waitFor(`${expected} records from the Collector's queue`, async () =>
-      (await receiver.rowsWritten()) >= expected ? true : undefined,
-    120_000);
+    await waitFor(
+      `${expected} records from the Collector's queue`,
+      async () => ((await receiver.rowsWritten()) >= expected ? true : undefined),
+      120_000,
+    );
     await collector.stop();
     await receiver.stop();
 
@@ -67,8 +69,14 @@ describeWithCollector('a receiver outage and a kill -9 of the Collector', () => 
        WHERE LogAttributes['order.id'] != '' GROUP BY orderId`,
     );
     const copies = new Map(rows.map((row) => [row.orderId, row.copies]));
-    expect(orderIds.filter((id) => !copies.has(id)), 'records lost').toEqual([]);
-    expect(rows.filter((row) => row.copies !== 1), 'records stored twice').toEqual([]);
+    expect(
+      orderIds.filter((id) => !copies.has(id)),
+      'records lost',
+    ).toEqual([]);
+    expect(
+      rows.filter((row) => row.copies !== 1),
+      'records stored twice',
+    ).toEqual([]);
     expect(rows).toHaveLength(orderIds.length);
   });
 });

@@ -47,11 +47,10 @@ export class StockLevels {
     for (const [productId, quantity] of wanted) {
       const available = this.#onShelf.get(productId) ?? 0;
       if (quantity > available) {
-        throw new PosError(
-          'INVENTORY_SHORTAGE',
-          `Only ${available} unit(s) of product ${productId} in stock, ${quantity} requested`,
-          { ...context, productId },
-        );
+        throw new PosError('INVENTORY_SHORTAGE', `Only ${available} unit(s) of product ${productId} in stock, ${quantity} requested`, {
+          ...context,
+          productId,
+        });
       }
     }
     for (const [productId, quantity] of wanted) this.#adjust(productId, -quantity);

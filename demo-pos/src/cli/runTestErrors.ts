@@ -60,13 +60,7 @@ function isExpected(scenario: FailureScenario, result: OrderResult): boolean {
   return result.status === scenario.status && 'code' in result.body && result.body.code === scenario.code;
 }
 
-function attemptLine(
-  attempt: number,
-  count: number,
-  scenario: FailureScenario,
-  result: OrderResult,
-  matched: boolean,
-): string {
+function attemptLine(attempt: number, count: number, scenario: FailureScenario, result: OrderResult, matched: boolean): string {
   const body = result.body;
   const parts = [`[${attempt}/${count}] ${scenario.name}: HTTP ${result.status}`];
   if ('code' in body) {

@@ -4,7 +4,8 @@ import type { LogLevel, PlainTextLogFile } from './PlainTextLogFile.ts';
 
 /** A logger that emits every record through `logger` and also writes it as a line to `file`. */
 export function teeLogger(logger: StackLensLogger, file: PlainTextLogFile): StackLensLogger {
-  const both = (level: LogLevel, emit: (message: string, attributes?: LogAttributes) => void) =>
+  const both =
+    (level: LogLevel, emit: (message: string, attributes?: LogAttributes) => void) =>
     (message: string, attributes?: LogAttributes): void => {
       emit(message, attributes);
       writeSafely(file, level, message, attributes ?? {});

@@ -19,9 +19,7 @@ export interface OrderLine {
   lineTotalCents: number;
 }
 
-export type OrderPayment =
-  | { method: 'card'; cardLast4: string; authorizationId: string }
-  | { method: 'cash' };
+export type OrderPayment = { method: 'card'; cardLast4: string; authorizationId: string } | { method: 'cash' };
 
 export interface Order {
   orderId: string;

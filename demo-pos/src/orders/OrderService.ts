@@ -70,12 +70,7 @@ export class OrderService {
   }
 
   /** Charges the card; on a decline the reserved goods go back on the shelf. */
-  async #pay(
-    request: OrderRequest,
-    amountCents: number,
-    lines: readonly OrderLine[],
-    context: OrderContext,
-  ): Promise<OrderPayment> {
+  async #pay(request: OrderRequest, amountCents: number, lines: readonly OrderLine[], context: OrderContext): Promise<OrderPayment> {
     if (!request.payment) return { method: 'cash' };
     const result = await this.#deps.gateway
       .charge({ orderId: context.orderId, amountCents, cardNumber: request.payment.cardNumber })

@@ -20,8 +20,7 @@ export interface ChargeRequest {
 }
 
 export type ChargeResult =
-  | { approved: true; authorizationId: string; cardLast4: string }
-  | { approved: false; reason: string; cardLast4: string };
+  { approved: true; authorizationId: string; cardLast4: string } | { approved: false; reason: string; cardLast4: string };
 
 export interface PaymentGatewayOptions {
   /** Share of otherwise good payments the gateway fails, from 0 to 1 (an unreliable upstream). */

@@ -18,19 +18,16 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, {
     async (request, reply) =>
       inRequestContext(request, async () => {
         const order = await orders.place(request.body);
-        logger.info(
-          `Order ${order.orderId} placed`,
-          {
-            [PosAttributes.ORDER_ID]: order.orderId,
-            [PosAttributes.STORE_ID]: order.storeId,
-            [PosAttributes.KIOSK_ID]: order.kioskId,
-            [PosAttributes.HTTP_STATUS]: 201,
-            'order.total_cents': order.totalCents,
-            'order.line_count': order.lines.length,
-            'payment.method': order.payment.method,
-            'payment.card.last4': order.payment.method === 'card' ? order.payment.cardLast4 : undefined,
-          },
-        );
+        logger.info(`Order ${order.orderId} placed`, {
+          [PosAttributes.ORDER_ID]: order.orderId,
+          [PosAttributes.STORE_ID]: order.storeId,
+          [PosAttributes.KIOSK_ID]: order.kioskId,
+          [PosAttributes.HTTP_STATUS]: 201,
+          'order.total_cents': order.totalCents,
+          'order.line_count': order.lines.length,
+          'payment.method': order.payment.method,
+          'payment.card.last4': order.payment.method === 'card' ? order.payment.cardLast4 : undefined,
+        });
         return reply.status(201).send(order);
       }),
   );

@@ -9,16 +9,13 @@ export interface ProductRoutesOptions {
 }
 
 export const productRoutes: FastifyPluginAsync<ProductRoutesOptions> = async (app, { catalogue, stock }) => {
-  app.get(
-    '/api/products',
-    { schema: { response: { 200: { type: 'array', items: productSchema }, ...errorResponses } } },
-    async () =>
-      catalogue.list().map((product) => ({
-        id: product.id,
-        name: product.name,
-        category: product.category,
-        priceCents: product.priceCents ?? null,
-        inStock: stock.available(product.id),
-      })),
+  app.get('/api/products', { schema: { response: { 200: { type: 'array', items: productSchema }, ...errorResponses } } }, async () =>
+    catalogue.list().map((product) => ({
+      id: product.id,
+      name: product.name,
+      category: product.category,
+      priceCents: product.priceCents ?? null,
+      inStock: stock.available(product.id),
+    })),
   );
 };

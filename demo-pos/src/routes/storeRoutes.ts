@@ -7,9 +7,7 @@ export interface StoreRoutesOptions {
 }
 
 export const storeRoutes: FastifyPluginAsync<StoreRoutesOptions> = async (app, { stores }) => {
-  app.get(
-    '/api/stores',
-    { schema: { response: { 200: { type: 'array', items: storeSchema }, ...errorResponses } } },
-    async () => stores.list(),
+  app.get('/api/stores', { schema: { response: { 200: { type: 'array', items: storeSchema }, ...errorResponses } } }, async () =>
+    stores.list(),
   );
 };

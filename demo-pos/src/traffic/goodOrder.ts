@@ -16,11 +16,7 @@ function pick<T>(items: readonly T[], random: () => number): T {
  * stock, a few units each. It can still fail for real (a shelf emptied meanwhile, a flaky
  * gateway), which is what a live demo should show.
  */
-export function randomGoodOrder(
-  stores: readonly StoreView[],
-  products: readonly ProductView[],
-  random: () => number,
-): OrderRequest {
+export function randomGoodOrder(stores: readonly StoreView[], products: readonly ProductView[], random: () => number): OrderRequest {
   const store = pick(stores, random);
   const sellable = products.filter((product) => product.priceCents !== null && product.inStock > 0);
   const lineCount = 1 + Math.floor(random() * 3);

@@ -32,7 +32,12 @@ export interface StackLensApi {
 }
 
 export function createStackLensApi(transport: Transport): StackLensApi {
-  const call = async <T>(method: TransportRequest['method'], route: string, path: string, body?: unknown): Promise<{ status: number; data: T }> => {
+  const call = async <T>(
+    method: TransportRequest['method'],
+    route: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; data: T }> => {
     const response = await transport.send({ method, url: `${PROXY_BASE}/${route}${path}`, body });
     if (response.status < 200 || response.status >= 300) throw ApiRequestError.from(response.status, response.data);
     return { status: response.status, data: response.data as T };

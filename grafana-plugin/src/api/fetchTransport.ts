@@ -13,7 +13,10 @@ export function fetchTransport(origin = '', fetchImpl: typeof fetch = (...args) 
       try {
         response = await fetchImpl(`${origin}${request.url}`, init);
       } catch (error) {
-        return { status: 0, data: { message: `the receiver could not be reached: ${error instanceof Error ? error.message : String(error)}` } };
+        return {
+          status: 0,
+          data: { message: `the receiver could not be reached: ${error instanceof Error ? error.message : String(error)}` },
+        };
       }
       const text = await response.text();
       let data: unknown = text;

@@ -22,13 +22,19 @@ export function ConnectionStatus({ state }: { state: State }) {
           />
         );
       case 'unconfigured':
-        return <Badge color="darkgrey" text="Live feed not configured" tooltip="Set the receiver's public URL on the configuration page." />;
+        return (
+          <Badge color="darkgrey" text="Live feed not configured" tooltip="Set the receiver's public URL on the configuration page." />
+        );
       default:
         return <Badge color="darkgrey" text="Stopped" />;
     }
   })();
   return (
-    <span data-testid={testIds.live.connection} data-state={state.status} title={state.status === 'reconnecting' ? state.reason : undefined}>
+    <span
+      data-testid={testIds.live.connection}
+      data-state={state.status}
+      title={state.status === 'reconnecting' ? state.reason : undefined}
+    >
       {badge}
     </span>
   );

@@ -62,9 +62,7 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
                 <div className={styles.secondary}>
                   {row.service} · {row.title}
                 </div>
-                {row.spikePerMinute !== null && (
-                  <Badge color="purple" icon="bolt" text={`spike ${Math.round(row.spikePerMinute)}/min`} />
-                )}
+                {row.spikePerMinute !== null && <Badge color="purple" icon="bolt" text={`spike ${Math.round(row.spikePerMinute)}/min`} />}
               </td>
               {!compact && (
                 <td>
@@ -138,8 +136,17 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left', verticalAlign: 'top' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium, background: theme.colors.background.secondary },
+    'th, td': {
+      padding: theme.spacing(0.75, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
+    th: {
+      color: theme.colors.text.secondary,
+      fontWeight: theme.typography.fontWeightMedium,
+      background: theme.colors.background.secondary,
+    },
   }),
   number: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums' }),
   title: css({ maxWidth: 480 }),

@@ -3,7 +3,12 @@ import type { IncidentStatus, Severity, TicketStatusCategory } from '../types.ts
 
 const SEVERITY_COLORS: Record<Severity, BadgeColor> = { CRITICAL: 'red', HIGH: 'orange', MEDIUM: 'blue', LOW: 'darkgrey' };
 const STATUS_COLORS: Record<IncidentStatus, BadgeColor> = { open: 'red', acknowledged: 'orange', resolved: 'green' };
-const TICKET_COLORS: Record<TicketStatusCategory, BadgeColor> = { new: 'blue', indeterminate: 'orange', done: 'green', unknown: 'darkgrey' };
+const TICKET_COLORS: Record<TicketStatusCategory, BadgeColor> = {
+  new: 'blue',
+  indeterminate: 'orange',
+  done: 'green',
+  unknown: 'darkgrey',
+};
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return <Badge color={SEVERITY_COLORS[severity] ?? 'darkgrey'} text={severity} />;

@@ -49,9 +49,25 @@ export function StatsHeader({ revision, detectedPerMinute }: StatsHeaderProps) {
     <div data-testid={testIds.live.stats}>
       {error && <Alert severity="warning" title={`Statistics unavailable: ${error}`} />}
       <div className={styles.grid}>
-        <Figure label="Incidents" value={stats?.totals.incidents} detail={stats ? `${stats.totals.openIncidents} open · ${stats.totals.occurrences} errors` : ''} name="total" />
-        <Figure label="Critical" value={stats?.critical.open} detail={stats ? `open of ${stats.critical.incidents} critical` : ''} name="critical" alert={Boolean(stats?.critical.open)} />
-        <Figure label="Open tickets" value={stats?.openTickets} detail={stats?.timeToTicketMs ? `ticketed in ${formatMs(stats.timeToTicketMs.p50)} (p50)` : 'Jira tickets not resolved'} name="tickets" />
+        <Figure
+          label="Incidents"
+          value={stats?.totals.incidents}
+          detail={stats ? `${stats.totals.openIncidents} open · ${stats.totals.occurrences} errors` : ''}
+          name="total"
+        />
+        <Figure
+          label="Critical"
+          value={stats?.critical.open}
+          detail={stats ? `open of ${stats.critical.incidents} critical` : ''}
+          name="critical"
+          alert={Boolean(stats?.critical.open)}
+        />
+        <Figure
+          label="Open tickets"
+          value={stats?.openTickets}
+          detail={stats?.timeToTicketMs ? `ticketed in ${formatMs(stats.timeToTicketMs.p50)} (p50)` : 'Jira tickets not resolved'}
+          name="tickets"
+        />
         <Figure label="Detection rate" value={round(detectedPerMinute)} unit="/min" detail={detectP50} name="rate" />
       </div>
     </div>
@@ -92,7 +108,12 @@ function round(value: number): number {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  grid: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(180px, 1fr))', gap: theme.spacing(2), marginBottom: theme.spacing(2) }),
+  grid: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(180px, 1fr))',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  }),
   figure: css({
     background: theme.colors.background.secondary,
     border: `1px solid ${theme.colors.border.weak}`,

@@ -47,7 +47,10 @@ export function useLiveIncidents(): LiveIncidents {
   const onEvent = useCallback((event: LiveEvent, replayed: boolean) => {
     if (event.type === 'error.detected') {
       const now = Date.now();
-      detections.current = [...detections.current.filter((entry) => entry.at > now - RATE_WINDOW_MS), { at: event.at, occurrences: event.occurrences }];
+      detections.current = [
+        ...detections.current.filter((entry) => entry.at > now - RATE_WINDOW_MS),
+        { at: event.at, occurrences: event.occurrences },
+      ];
       setDetectedPerMinute(rate(detections.current, now));
       return;
     }

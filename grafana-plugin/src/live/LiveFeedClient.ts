@@ -140,14 +140,17 @@ export class LiveFeedClient {
   /** A server that stops talking (no heartbeat) is as gone as one that closed. */
   #armWatchdog(): void {
     clearTimeout(this.#watchdog);
-    this.#watchdog = setTimeout(() => {
-      const socket = this.#socket;
-      if (!socket) return;
-      this.#socket = undefined;
-      socket.onclose = null;
-      socket.close(4000, 'no heartbeat');
-      this.#retry('no heartbeat from the receiver');
-    }, this.#heartbeatMs * (this.#options.missedHeartbeats + 0.5));
+    this.#watchdog = setTimeout(
+      () => {
+        const socket = this.#socket;
+        if (!socket) return;
+        this.#socket = undefined;
+        socket.onclose = null;
+        socket.close(4000, 'no heartbeat');
+        this.#retry('no heartbeat from the receiver');
+      },
+      this.#heartbeatMs * (this.#options.missedHeartbeats + 0.5),
+    );
   }
 
   #retry(reason: string): void {

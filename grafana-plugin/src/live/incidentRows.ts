@@ -48,7 +48,12 @@ export function mergeSnapshot(rows: IncidentRows, items: ReadonlyArray<IncidentL
     const current = next.get(item.id);
     if (current && current.count > item.count) continue;
     const fresh = rowFromListItem(item);
-    next.set(item.id, current ? { ...fresh, ticketError: current.ticketError, spikePerMinute: current.spikePerMinute, touchedAt: current.touchedAt } : fresh);
+    next.set(
+      item.id,
+      current
+        ? { ...fresh, ticketError: current.ticketError, spikePerMinute: current.spikePerMinute, touchedAt: current.touchedAt }
+        : fresh,
+    );
   }
   return next;
 }
@@ -69,7 +74,15 @@ function withExtras(rows: IncidentRows, row: IncidentRow, event: Exclude<LiveEve
   const next = new Map(rows);
   switch (event.type) {
     case 'ai.completed':
-      row = { ...row, analysis: { analyser: event.analysis.analyser, summary: event.analysis.summary, category: event.analysis.category, confidence: event.analysis.confidence } };
+      row = {
+        ...row,
+        analysis: {
+          analyser: event.analysis.analyser,
+          summary: event.analysis.summary,
+          category: event.analysis.category,
+          confidence: event.analysis.confidence,
+        },
+      };
       break;
     case 'ticket.created':
     case 'ticket.updated':
@@ -109,8 +122,14 @@ export function visibleRows(rows: IncidentRows, filter: RowFilter, limit = Infin
     .filter(
       (row) =>
         search === '' ||
-        [row.title, row.errorType, row.service, row.ticket?.key ?? '', ...Object.keys(row.storeCounts), ...Object.keys(row.kioskCounts)]
-          .some((text) => text.toLowerCase().includes(search)),
+        [
+          row.title,
+          row.errorType,
+          row.service,
+          row.ticket?.key ?? '',
+          ...Object.keys(row.storeCounts),
+          ...Object.keys(row.kioskCounts),
+        ].some((text) => text.toLowerCase().includes(search)),
     )
     .sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen) || b.count - a.count)
     .slice(0, limit);

@@ -67,7 +67,11 @@ export function IncidentPage({ id }: { id: string }) {
     return (
       <PluginPage>
         {back}
-        {detail.error ? <Alert severity="error" title={`Could not load the incident: ${detail.error}`} /> : <LoadingPlaceholder text="Loading incident…" />}
+        {detail.error ? (
+          <Alert severity="error" title={`Could not load the incident: ${detail.error}`} />
+        ) : (
+          <LoadingPlaceholder text="Loading incident…" />
+        )}
       </PluginPage>
     );
   }
@@ -97,10 +101,22 @@ export function IncidentPage({ id }: { id: string }) {
         </div>
         {actionError && <Alert severity="error" title={actionError} />}
         <Stack gap={1}>
-          <Button variant="secondary" icon="eye" disabled={busy || incident.status !== 'open'} onClick={() => void act('acknowledge')} data-testid={testIds.incident.acknowledge}>
+          <Button
+            variant="secondary"
+            icon="eye"
+            disabled={busy || incident.status !== 'open'}
+            onClick={() => void act('acknowledge')}
+            data-testid={testIds.incident.acknowledge}
+          >
             Acknowledge
           </Button>
-          <Button variant="primary" icon="check" disabled={busy || incident.status === 'resolved'} onClick={() => void act('resolve')} data-testid={testIds.incident.resolve}>
+          <Button
+            variant="primary"
+            icon="check"
+            disabled={busy || incident.status === 'resolved'}
+            onClick={() => void act('resolve')}
+            data-testid={testIds.incident.resolve}
+          >
             Resolve
           </Button>
         </Stack>

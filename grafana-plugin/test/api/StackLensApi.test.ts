@@ -24,7 +24,10 @@ beforeAll(async () => {
     let body = '';
     for await (const chunk of request) body += chunk;
     seen.push({ method: request.method!, url: request.url!, body, contentType: request.headers['content-type'] });
-    const answer = answers[`${request.method} ${request.url!.split('?')[0]}`] ?? { status: 404, body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }) };
+    const answer = answers[`${request.method} ${request.url!.split('?')[0]}`] ?? {
+      status: 404,
+      body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+    };
     response.writeHead(answer.status, { 'content-type': answer.type ?? 'application/json' }).end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,20 +74,38 @@ describe('the API client over the plugin proxy', () => {
   });
 
   it('drives the Jira settings through the admin route', async () => {
-    answers[`GET ${P}/admin/integrations/jira`] = { status: 404, body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Jira is not configured' }) };
+    answers[`GET ${P}/admin/integrations/jira`] = {
+      status: 404,
+      body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Jira is not configured' }),
+    };
     expect(await api().jiraSettings()).toBeNull();
     answers[`PUT ${P}/admin/integrations/jira`] = { status: 200, body: '{"apiTokenSet":true}' };
     answers[`DELETE ${P}/admin/integrations/jira`] = { status: 204, body: '' };
     answers[`POST ${P}/admin/integrations/jira/test`] = { status: 200, body: '{"ok":true,"checks":[]}' };
-    await api().saveJiraSettings({ baseUrl: 'https://x', email: 'a@b.c', projectKey: 'POS', issueType: 'Bug', enabled: true, autoCreate: false });
+    await api().saveJiraSettings({
+      baseUrl: 'https://x',
+      email: 'a@b.c',
+      projectKey: 'POS',
+      issueType: 'Bug',
+      enabled: true,
+      autoCreate: false,
+    });
     await api().removeJiraSettings();
     expect((await api().testJira()).ok).toBe(true);
     expect(seen.slice(-3).map((request) => request.method)).toEqual(['PUT', 'DELETE', 'POST']);
   });
 
   it('turns error answers into ApiRequestErrors with the receiver’s code and message', async () => {
-    answers[`GET ${P}/api/stats`] = { status: 503, body: JSON.stringify({ statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' }) };
-    await expect(api().stats()).rejects.toMatchObject({ name: 'ApiRequestError', status: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' });
+    answers[`GET ${P}/api/stats`] = {
+      status: 503,
+      body: JSON.stringify({ statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' }),
+    };
+    await expect(api().stats()).rejects.toMatchObject({
+      name: 'ApiRequestError',
+      status: 503,
+      code: 'STORE_UNAVAILABLE',
+      message: 'the store is not reachable',
+    });
     answers[`GET ${P}/api/stats`] = { status: 502, body: '<html>Bad Gateway</html>', type: 'text/html' };
     await expect(api().stats()).rejects.toMatchObject({ status: 502, code: 'HTTP_502', message: '<html>Bad Gateway</html>' });
     answers[`GET ${P}/api/stats`] = { status: 500, body: '' };

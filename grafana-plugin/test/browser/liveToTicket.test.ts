@@ -38,7 +38,10 @@ beforeAll(async () => {
   receiver = await startReceiver(dataDir, TOKENS);
   pos = await startPos(receiver.url);
   harness = await startHarness({ receiverUrl: receiver.url, adminToken: TOKENS.admin });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 240_000);
 
@@ -63,7 +66,10 @@ async function placeOrderFor999(page: Page): Promise<string> {
 /** Waits for the test's outcome and shows the page's own words when it is not a success. */
 async function expectTestSuccess(page: Page): Promise<void> {
   const done = page.locator(`[data-testid="${testIds.jira.testResult}"]:not([data-state="testing"])`);
-  await done.or(page.getByText(/refused the settings|need attention/)).first().waitFor(WAIT);
+  await done
+    .or(page.getByText(/refused the settings|need attention/))
+    .first()
+    .waitFor(WAIT);
   const form = await page.getByTestId(testIds.jira.form).textContent();
   expect(await done.getAttribute('data-state', { timeout: 1_000 }).catch(() => form)).toBe('success');
 }
@@ -129,7 +135,10 @@ describe('the plugin in a browser', () => {
     await live.getByTestId(testIds.incident.notes).fill('Filed from the browser test');
     await live.getByTestId(testIds.incident.createTicket).click();
     const linked = live.locator(`[data-testid="${testIds.incident.ticket}"][data-state="linked"]`);
-    await linked.or(live.getByText(/Could not create the ticket|Jira refused/)).first().waitFor(WAIT);
+    await linked
+      .or(live.getByText(/Could not create the ticket|Jira refused/))
+      .first()
+      .waitFor(WAIT);
     expect(await live.getByTestId(testIds.incident.ticket).textContent()).not.toMatch(/Could not create|refused/);
     await linked.waitFor(WAIT);
     const key = (await linked.getByRole('link').textContent())?.trim();

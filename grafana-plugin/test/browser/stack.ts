@@ -46,7 +46,11 @@ export function startReceiver(dataDir: string, tokens: { admin: string; viewer: 
 
 export function startPos(receiverUrl: string): Promise<Child> {
   // A short export delay so the order's error reaches the receiver promptly.
-  return startChild(POS_MAIN, { POS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_BLRP_SCHEDULE_DELAY: '200' }, /listening on (http:\/\/\S+)/);
+  return startChild(
+    POS_MAIN,
+    { POS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_BLRP_SCHEDULE_DELAY: '200' },
+    /listening on (http:\/\/\S+)/,
+  );
 }
 
 /** SIGTERM and wait: both flush what they accepted before exiting. */

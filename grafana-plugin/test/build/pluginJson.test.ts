@@ -21,13 +21,17 @@ interface Route {
 beforeAll(() => {
   // `npm test` builds first; a lone run of this file builds when dist/ is missing.
   if (!existsSync(join(DIST, 'module.js'))) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), 'build', '-c', '.config/webpack/webpack.config.ts', '--env', 'production'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), 'build', '-c', '.config/webpack/webpack.config.ts', '--env', 'production'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
   }
 });
 
 describe('the built plugin', () => {
   const validate = () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }) // Grafana's patterns escape '-', which the u flag refuses;
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }); // Grafana's patterns escape '-', which the u flag refuses;
     addFormats.default(ajv);
     return ajv.compile(readJson(join(ROOT, 'test/fixtures/plugin.schema.json')));
   };
@@ -57,7 +61,10 @@ describe('the built plugin', () => {
   });
 
   it('ships the logos, the README and every included dashboard', () => {
-    const app = readJson(join(DIST, 'plugin.json')) as { info: { logos: Record<string, string> }; includes: Array<{ type: string; path?: string }> };
+    const app = readJson(join(DIST, 'plugin.json')) as {
+      info: { logos: Record<string, string> };
+      includes: Array<{ type: string; path?: string }>;
+    };
     for (const logo of Object.values(app.info.logos)) expect(existsSync(join(DIST, logo))).toBe(true);
     expect(existsSync(join(DIST, 'panels/liveFeed/img/logo.svg'))).toBe(true);
     expect(readFileSync(join(DIST, 'README.md'), 'utf8')).toContain('Version 0.1.0');

@@ -13,7 +13,13 @@ import { detail, EMPTY_STATS, listItem, summary } from '../support/fixtures.ts';
 import { renderWithServices } from '../support/renderWithServices.tsx';
 
 function meta(jsonData: AppSettings, tokenSet: boolean): AppPluginMeta<AppSettings> {
-  return { id: 'stacklens-stacklens-app', jsonData, secureJsonFields: { receiverToken: tokenSet }, enabled: true, pinned: true } as unknown as AppPluginMeta<AppSettings>;
+  return {
+    id: 'stacklens-stacklens-app',
+    jsonData,
+    secureJsonFields: { receiverToken: tokenSet },
+    enabled: true,
+    pinned: true,
+  } as unknown as AppPluginMeta<AppSettings>;
 }
 
 const configProps = (jsonData: AppSettings, tokenSet: boolean) =>
@@ -24,7 +30,10 @@ describe('the configuration page', () => {
     const first = renderWithServices(<AppConfig {...configProps({}, false)} />);
     expect(screen.getByText(/Save the receiver’s URL and token first/)).toBeInTheDocument();
     first.unmount();
-    const receiver = new FakeReceiver().on('GET', '/admin/integrations/jira', () => ({ status: 404, data: { message: 'Jira is not configured' } }));
+    const receiver = new FakeReceiver().on('GET', '/admin/integrations/jira', () => ({
+      status: 404,
+      data: { message: 'Jira is not configured' },
+    }));
     renderWithServices(<AppConfig {...configProps({ receiverUrl: 'http://r:4318' }, true)} />, receiver);
     expect(await screen.findByTestId(testIds.jira.form)).toBeInTheDocument();
     expect(screen.getByTestId(testIds.config.receiverToken)).toHaveValue('configured');
@@ -45,7 +54,9 @@ describe('the app’s pages', () => {
   });
 
   it('shows the incident page for incident?id=…, and asks for an id without one', async () => {
-    const receiver = new FakeReceiver().on('GET', '/api/incidents/fp-missing-price', detail()).on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+    const receiver = new FakeReceiver()
+      .on('GET', '/api/incidents/fp-missing-price', detail())
+      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
     const view = renderWithServices(<AppPages page="incident" search="?id=fp-missing-price" />, receiver);
     expect(await screen.findByTestId(testIds.incident.page)).toBeInTheDocument();
     view.unmount();
@@ -54,7 +65,10 @@ describe('the app’s pages', () => {
   });
 
   it('shows the live page by default', async () => {
-    const receiver = new FakeReceiver().on('GET', '/api/incidents', { total: 0, items: [] }).on('GET', '/api/stats', EMPTY_STATS).on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+    const receiver = new FakeReceiver()
+      .on('GET', '/api/incidents', { total: 0, items: [] })
+      .on('GET', '/api/stats', EMPTY_STATS)
+      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
     renderWithServices(<AppPages page="" search="" />, receiver);
     expect(await screen.findByTestId(testIds.live.page)).toBeInTheDocument();
     expect(await screen.findByTestId(testIds.live.empty)).toBeInTheDocument();
@@ -75,14 +89,23 @@ describe('the live error feed panel', () => {
       listItem({ id: 'd', severity: 'CRITICAL', status: 'resolved', lastSeen: new Date(now).toISOString() }),
       listItem({ id: 'e', severity: 'CRITICAL', service: 'other', lastSeen: new Date(now).toISOString() }),
     ];
-    const receiver = new FakeReceiver().on('GET', '/api/incidents', { total: items.length, items }).on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+    const receiver = new FakeReceiver()
+      .on('GET', '/api/incidents', { total: items.length, items })
+      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
     renderWithServices(<LiveFeedPanel options={{ severities: ['CRITICAL'], service: 'demo-pos', maxRows: 1 }} height={300} />, receiver);
     expect(await screen.findByTestId(testIds.live.row('a'))).toBeInTheDocument();
     expect(screen.getAllByRole('row')).toHaveLength(2);
     expect(screen.queryByText('Status')).not.toBeInTheDocument();
     await waitFor(() => expect(FakeSocket.opened).toHaveLength(1));
     act(() => FakeSocket.last.hello());
-    act(() => FakeSocket.last.deliver({ type: 'incident.created', seq: 1, at: Date.now(), incident: summary({ id: 'z', severity: 'CRITICAL', lastSeen: new Date(now + 5_000).toISOString() }) }));
+    act(() =>
+      FakeSocket.last.deliver({
+        type: 'incident.created',
+        seq: 1,
+        at: Date.now(),
+        incident: summary({ id: 'z', severity: 'CRITICAL', lastSeen: new Date(now + 5_000).toISOString() }),
+      }),
+    );
     expect(await screen.findByTestId(testIds.live.row('z'))).toBeInTheDocument();
     expect(screen.queryByTestId(testIds.live.row('a'))).not.toBeInTheDocument();
   });

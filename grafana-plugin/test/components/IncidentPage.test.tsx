@@ -38,19 +38,29 @@ describe('the incident page', () => {
     const analysed = detail({
       ticket: ticket({ status: 'In Progress', statusCategory: 'indeterminate' }),
       analysis: {
-        incidentId: ID, fingerprint: ID, analyser: 'openai', model: 'gpt-test', rootCause: 'Product 999 was created without a price.', category: 'data',
+        incidentId: ID,
+        fingerprint: ID,
+        analyser: 'openai',
+        model: 'gpt-test',
+        rootCause: 'Product 999 was created without a price.',
+        category: 'data',
         fixes: [
           { rank: 2, action: 'Add a catalogue check', priority: 'medium', estimatedMinutes: 60, automatable: false },
           { rank: 1, action: 'Set the price of product 999', priority: 'high', estimatedMinutes: 5, automatable: true },
         ],
-        confidence: 0.82, summary: 'Missing price', similarIncidents: [{ incidentId: 'x', errorType: 'MISSING_PRICE', title: 'older', status: 'resolved', ticketKey: 'POS-1' }],
-        createdAt: '2026-01-01T10:00:01.000Z', durationMs: 900,
+        confidence: 0.82,
+        summary: 'Missing price',
+        similarIncidents: [{ incidentId: 'x', errorType: 'MISSING_PRICE', title: 'older', status: 'resolved', ticketKey: 'POS-1' }],
+        createdAt: '2026-01-01T10:00:01.000Z',
+        durationMs: 900,
       },
     });
     renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: analysed }));
     const analysis = await screen.findByTestId(testIds.incident.analysis);
     expect(analysis).toHaveTextContent('Product 999 was created without a price.');
-    expect(within(analysis).getAllByRole('listitem')[0]).toHaveTextContent(/^Set the price of product 999 — high priority, about 5 min, automatable/);
+    expect(within(analysis).getAllByRole('listitem')[0]).toHaveTextContent(
+      /^Set the price of product 999 — high priority, about 5 min, automatable/,
+    );
     expect(analysis).toHaveTextContent('confidence 82 %');
     expect(analysis).toHaveTextContent('older (resolved, POS-1)');
     const jira = screen.getByTestId(testIds.incident.ticket);
@@ -95,7 +105,10 @@ describe('the incident page', () => {
         current.value = detail({ incident: { ...detail().incident, status: 'acknowledged' } });
         return { status: 200, data: current.value.incident };
       })
-      .on('POST', `/incident-actions/${ID}/resolve`, () => ({ status: 403, data: { statusCode: 403, code: 'FORBIDDEN', message: 'this action needs the admin token' } }));
+      .on('POST', `/incident-actions/${ID}/resolve`, () => ({
+        status: 403,
+        data: { statusCode: 403, code: 'FORBIDDEN', message: 'this action needs the admin token' },
+      }));
     renderWithServices(<IncidentPage id={ID} />, fake);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId(testIds.incident.acknowledge));
@@ -106,7 +119,13 @@ describe('the incident page', () => {
   });
 
   it('says when the incident does not exist', async () => {
-    renderWithServices(<IncidentPage id="nope" />, new FakeReceiver().on('GET', '/api/incidents/nope', () => ({ status: 404, data: { statusCode: 404, code: 'NOT_FOUND', message: 'no incident with id "nope"' } })));
+    renderWithServices(
+      <IncidentPage id="nope" />,
+      new FakeReceiver().on('GET', '/api/incidents/nope', () => ({
+        status: 404,
+        data: { statusCode: 404, code: 'NOT_FOUND', message: 'no incident with id "nope"' },
+      })),
+    );
     expect(await screen.findByText('Could not load the incident: no incident with id "nope"')).toBeInTheDocument();
   });
 });

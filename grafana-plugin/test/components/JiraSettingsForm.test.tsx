@@ -34,7 +34,10 @@ function receiverWith(settings: JiraSettingsView | null): FakeReceiver {
         { status: 200, data: { ...settings, apiToken: SECRET } }
       : { status: 404, data: { statusCode: 404, code: 'NOT_FOUND', message: 'Jira is not configured' } },
   );
-  receiver.on('PUT', JIRA, (request: { body?: unknown }) => ({ status: 200, data: { ...stored, ...(request.body as object), apiToken: undefined, apiTokenSet: true } }));
+  receiver.on('PUT', JIRA, (request: { body?: unknown }) => ({
+    status: 200,
+    data: { ...stored, ...(request.body as object), apiToken: undefined, apiTokenSet: true },
+  }));
   return receiver;
 }
 
@@ -110,7 +113,10 @@ describe('the Jira settings form', () => {
   });
 
   it('shows the receiver’s refusal of the settings', async () => {
-    const receiver = receiverWith(stored).on('PUT', JIRA, () => ({ status: 400, data: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'body/baseUrl must match format "uri"' } }));
+    const receiver = receiverWith(stored).on('PUT', JIRA, () => ({
+      status: 400,
+      data: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'body/baseUrl must match format "uri"' },
+    }));
     renderWithServices(<JiraSettingsForm />, receiver);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId(testIds.jira.save));
@@ -157,7 +163,10 @@ describe('test connection', () => {
   });
 
   it('reports a test that could not run, and saves unsaved changes before testing', async () => {
-    const receiver = receiverWith(stored).on('POST', `${JIRA}/test`, () => ({ status: 503, data: { statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' } }));
+    const receiver = receiverWith(stored).on('POST', `${JIRA}/test`, () => ({
+      status: 503,
+      data: { statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' },
+    }));
     renderWithServices(<JiraSettingsForm />, receiver);
     const user = userEvent.setup();
     await user.type(await screen.findByTestId(testIds.jira.email), 'x');

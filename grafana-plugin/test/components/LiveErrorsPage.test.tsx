@@ -14,7 +14,12 @@ const now = () => new Date().toISOString();
 
 function receiver(): FakeReceiver {
   return new FakeReceiver()
-    .on('GET', '/api/incidents', { total: 1, items: [listItem({ id: 'fp-old', fingerprint: 'fp-old', errorType: 'PAYMENT_FAILED', severity: 'MEDIUM', count: 4, lastSeen: now() })] })
+    .on('GET', '/api/incidents', {
+      total: 1,
+      items: [
+        listItem({ id: 'fp-old', fingerprint: 'fp-old', errorType: 'PAYMENT_FAILED', severity: 'MEDIUM', count: 4, lastSeen: now() }),
+      ],
+    })
     .on('GET', '/api/stats', { ...EMPTY_STATS, totals: { incidents: 1, occurrences: 4, openIncidents: 1 } })
     .on('POST', '/live-ticket', () => ({ status: 200, data: { ticket: `t-${Math.random()}`, expiresAt: now() } }));
 }
@@ -52,8 +57,27 @@ describe('the live errors page', () => {
     // The newest incident is on top.
     expect(screen.getAllByRole('row')[1]).toBe(row);
 
-    send(socket, { type: 'error.detected', seq: 2, at: Date.now(), incidentId: 'fp-999', errorType: 'MISSING_PRICE', severity: 'CRITICAL', service: 'demo-pos', storeId: 'STORE_002', kioskId: 'KIOSK_003', traceId: 'abc', body: 'no price', occurrences: 2 });
-    send(socket, { type: 'incident.updated', seq: 3, at: Date.now(), change: 'occurrences', incident: { ...incident, count: 3, storeCounts: { STORE_001: 1, STORE_002: 2 }, kioskCounts: { KIOSK_003: 2, KIOSK_001: 1 } } });
+    send(socket, {
+      type: 'error.detected',
+      seq: 2,
+      at: Date.now(),
+      incidentId: 'fp-999',
+      errorType: 'MISSING_PRICE',
+      severity: 'CRITICAL',
+      service: 'demo-pos',
+      storeId: 'STORE_002',
+      kioskId: 'KIOSK_003',
+      traceId: 'abc',
+      body: 'no price',
+      occurrences: 2,
+    });
+    send(socket, {
+      type: 'incident.updated',
+      seq: 3,
+      at: Date.now(),
+      change: 'occurrences',
+      incident: { ...incident, count: 3, storeCounts: { STORE_001: 1, STORE_002: 2 }, kioskCounts: { KIOSK_003: 2, KIOSK_001: 1 } },
+    });
     await waitFor(() => expect(screen.getByTestId(testIds.live.row('fp-999'))).toHaveAttribute('data-count', '3'));
     expect(within(screen.getByTestId(testIds.live.row('fp-999'))).getByText('STORE_002 +1 / KIOSK_003 +1')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.live.stats)).toHaveTextContent('0.4/min');
@@ -63,20 +87,52 @@ describe('the live errors page', () => {
       seq: 4,
       at: Date.now(),
       incident: { ...incident, count: 3 },
-      analysis: { incidentId: 'fp-999', fingerprint: 'fp-999', analyser: 'offline', model: 'kb-1', rootCause: 'no price', category: 'data', fixes: [], confidence: 0.9, summary: 'Price missing', similarIncidents: [], createdAt: Date.now(), durationMs: 3 },
+      analysis: {
+        incidentId: 'fp-999',
+        fingerprint: 'fp-999',
+        analyser: 'offline',
+        model: 'kb-1',
+        rootCause: 'no price',
+        category: 'data',
+        fixes: [],
+        confidence: 0.9,
+        summary: 'Price missing',
+        similarIncidents: [],
+        createdAt: Date.now(),
+        durationMs: 3,
+      },
     });
     expect(await within(screen.getByTestId(testIds.live.row('fp-999'))).findByText('data · 90 %')).toBeInTheDocument();
 
     send(socket, { type: 'ticket.failed', seq: 5, at: Date.now(), incident: { ...incident, count: 3 }, error: 'Jira answered 503' });
     expect(await within(screen.getByTestId(testIds.live.row('fp-999'))).findByText('ticket failed')).toBeInTheDocument();
-    send(socket, { type: 'ticket.created', seq: 6, at: Date.now(), incident: { ...incident, count: 3 }, ticket: ticket({ incidentId: 'fp-999', createdAt: Date.now(), updatedAt: Date.now() }) });
+    send(socket, {
+      type: 'ticket.created',
+      seq: 6,
+      at: Date.now(),
+      incident: { ...incident, count: 3 },
+      ticket: ticket({ incidentId: 'fp-999', createdAt: Date.now(), updatedAt: Date.now() }),
+    });
     const link = await within(screen.getByTestId(testIds.live.row('fp-999'))).findByRole('link', { name: /POS-7/ });
     expect(link).toHaveAttribute('href', 'https://jira.example.com/browse/POS-7');
     expect(within(screen.getByTestId(testIds.live.row('fp-999'))).getByText('To Do')).toBeInTheDocument();
 
-    send(socket, { type: 'incident.updated', seq: 7, at: Date.now(), change: 'acknowledged', incident: { ...incident, count: 3, status: 'acknowledged' } });
+    send(socket, {
+      type: 'incident.updated',
+      seq: 7,
+      at: Date.now(),
+      change: 'acknowledged',
+      incident: { ...incident, count: 3, status: 'acknowledged' },
+    });
     expect(await within(screen.getByTestId(testIds.live.row('fp-999'))).findByText('acknowledged')).toBeInTheDocument();
-    send(socket, { type: 'spike', seq: 8, at: Date.now(), incident: { ...incident, count: 3, status: 'acknowledged' }, ratePerMinute: 42, baselinePerMinute: 1 });
+    send(socket, {
+      type: 'spike',
+      seq: 8,
+      at: Date.now(),
+      incident: { ...incident, count: 3, status: 'acknowledged' },
+      ratePerMinute: 42,
+      baselinePerMinute: 1,
+    });
     expect(await screen.findByText('spike 42/min')).toBeInTheDocument();
   });
 
@@ -91,7 +147,12 @@ describe('the live errors page', () => {
   it('filters by search text and opens an incident in the app', async () => {
     const { navigated } = renderWithServices(<LiveErrorsPage />, receiver());
     const socket = await liveSocket();
-    send(socket, { type: 'incident.created', seq: 1, at: Date.now(), incident: summary({ id: 'fp-999', fingerprint: 'fp-999', lastSeen: now() }) });
+    send(socket, {
+      type: 'incident.created',
+      seq: 1,
+      at: Date.now(),
+      incident: summary({ id: 'fp-999', fingerprint: 'fp-999', lastSeen: now() }),
+    });
     await screen.findByTestId(testIds.live.row('fp-999'));
     const user = userEvent.setup();
     await user.type(screen.getByPlaceholderText(/Search error type/), 'payment');

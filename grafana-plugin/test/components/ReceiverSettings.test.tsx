@@ -68,7 +68,15 @@ describe('the receiver settings', () => {
 
   it('shows why saving failed', async () => {
     const user = userEvent.setup();
-    render(<ReceiverSettings jsonData={{ receiverUrl: 'http://receiver:4318' }} tokenSet enabled pinned onSave={async () => Promise.reject(new Error('Permission denied'))} />);
+    render(
+      <ReceiverSettings
+        jsonData={{ receiverUrl: 'http://receiver:4318' }}
+        tokenSet
+        enabled
+        pinned
+        onSave={async () => Promise.reject(new Error('Permission denied'))}
+      />,
+    );
     await user.click(screen.getByTestId(testIds.config.saveReceiver));
     expect(await screen.findByText('Could not save: Permission denied')).toBeInTheDocument();
   });

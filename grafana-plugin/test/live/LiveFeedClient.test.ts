@@ -118,7 +118,9 @@ describe('the live feed client', () => {
 
 describe('back-off and URLs', () => {
   it('doubles up to the ceiling, with jitter of ±20 %', () => {
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, 1_000, 10_000, () => 0.5))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, 1_000, 10_000, () => 0.5))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
     expect(backoffDelay(1, 1_000, 10_000, () => 0)).toBe(800);
     expect(backoffDelay(1, 1_000, 10_000, () => 1)).toBe(1_200);
   });

@@ -19,7 +19,20 @@ describe('incident rows', () => {
 
   it('ignores error.detected (counts come with incident.updated)', () => {
     const rows: IncidentRows = new Map();
-    const next = applyLiveEvent(rows, { type: 'error.detected', seq: 1, at: 1, incidentId: 'x', errorType: 'E', severity: 'LOW', service: 's', storeId: '', kioskId: '', traceId: '', body: '', occurrences: 1 });
+    const next = applyLiveEvent(rows, {
+      type: 'error.detected',
+      seq: 1,
+      at: 1,
+      incidentId: 'x',
+      errorType: 'E',
+      severity: 'LOW',
+      service: 's',
+      storeId: '',
+      kioskId: '',
+      traceId: '',
+      body: '',
+      occurrences: 1,
+    });
     expect(next).toBe(rows);
   });
 

@@ -15,7 +15,12 @@ const BASE = Math.floor(Date.now() / 1000) - 3600;
 const FROM = BASE - 6 * 3600;
 const TO = BASE + 3 * 3600;
 /** A time `seconds` after BASE, as ClickHouse reads a DateTime64 literal (UTC, the server's zone in chDB). */
-const at = (seconds: number, digits = 3): string => new Date((BASE + seconds) * 1000).toISOString().replace('T', ' ').replace('Z', '').padEnd(20 + digits, '0');
+const at = (seconds: number, digits = 3): string =>
+  new Date((BASE + seconds) * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace('Z', '')
+    .padEnd(20 + digits, '0');
 
 interface Query {
   dashboard: string;
@@ -40,7 +45,10 @@ async function dashboardQueries(): Promise<Query[]> {
 /** Grafana's ClickHouse datasource expands these macros before the query reaches the server; this is what they become. */
 export function expandMacros(sql: string): string {
   const expanded = sql
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_match, column: string) => `(${column} >= toDateTime(${FROM}) AND ${column} <= toDateTime(${TO}))`)
+    .replace(
+      /\$__timeFilter\(([^)]+)\)/g,
+      (_match, column: string) => `(${column} >= toDateTime(${FROM}) AND ${column} <= toDateTime(${TO}))`,
+    )
     .replace(/\$__timeInterval\(([^)]+)\)/g, (_match, column: string) => `toStartOfInterval(toDateTime(${column}), INTERVAL 60 second)`)
     .replaceAll('$__fromTime', `toDateTime(${FROM})`)
     .replaceAll('$__toTime', `toDateTime(${TO})`);
@@ -70,7 +78,9 @@ beforeAll(async () => {
   await run(`INSERT INTO ${db}.incident_audit (incidentId, stage, at, detail, actor) VALUES
     ('fp1', 'detected', '${at(0.04, 3)}', 'rule', 'stacklens'),
     ('fp1', 'ticket.created', '${at(3, 3)}', 'POS-1', 'stacklens')`);
-  const [tables] = await store.transport.query<{ n: string }>(`SELECT count() AS n FROM system.tables WHERE database = '${db}' AND name = 'jira_links'`);
+  const [tables] = await store.transport.query<{ n: string }>(
+    `SELECT count() AS n FROM system.tables WHERE database = '${db}' AND name = 'jira_links'`,
+  );
   hasJiraLinks = Number(tables?.n) > 0;
   if (hasJiraLinks) {
     await run(`INSERT INTO ${db}.jira_links (fingerprint, incidentId, issueKey, url, status, statusCategory, createdAt, updatedAt, version, deleted) VALUES
@@ -88,11 +98,15 @@ describe('the provisioned dashboards', () => {
     expect(queries.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.for(queries.map((query) => [`${query.dashboard} › ${query.panel}`, query] as const))('%s runs on the store’s schema and finds the sample rows', async ([, query], context) => {
-    if (/jira_links/.test(query.sql) && !hasJiraLinks) context.skip('jira_links is not in the schema yet (migration 0005_jira of the Jira integration)');
-    const rows = await store.transport.query<Record<string, unknown>>(expandMacros(query.sql));
-    expect(rows.length, `no rows from:\n${query.sql}`).toBeGreaterThan(0);
-  });
+  it.for(queries.map((query) => [`${query.dashboard} › ${query.panel}`, query] as const))(
+    '%s runs on the store’s schema and finds the sample rows',
+    async ([, query], context) => {
+      if (/jira_links/.test(query.sql) && !hasJiraLinks)
+        context.skip('jira_links is not in the schema yet (migration 0005_jira of the Jira integration)');
+      const rows = await store.transport.query<Record<string, unknown>>(expandMacros(query.sql));
+      expect(rows.length, `no rows from:\n${query.sql}`).toBeGreaterThan(0);
+    },
+  );
 
   it('joins each incident to its ticket', async (context) => {
     if (!hasJiraLinks) context.skip('jira_links is not in the schema yet (migration 0005_jira of the Jira integration)');
@@ -108,7 +122,9 @@ describe('the provisioned dashboards', () => {
   });
 
   it('fails on a renamed column (the check is real)', async () => {
-    await expect(store.transport.query(expandMacros('SELECT errorKind FROM stacklens.incidents FINAL WHERE $__timeFilter(lastSeen)'))).rejects.toThrow(/errorKind/);
+    await expect(
+      store.transport.query(expandMacros('SELECT errorKind FROM stacklens.incidents FINAL WHERE $__timeFilter(lastSeen)')),
+    ).rejects.toThrow(/errorKind/);
     expect(() => expandMacros('SELECT 1 WHERE x = $store')).toThrow(/does not expand/);
   });
 });

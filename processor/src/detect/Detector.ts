@@ -42,8 +42,7 @@ export class Detector {
   detect(record: PipelineRecord, now: number): Detection | undefined {
     const errorCode = record.LogAttributes[ERROR_CODE];
     if (!passesGate(this.#gate, record, errorCode)) return undefined;
-    const candidates =
-      errorCode === undefined ? this.#rulesForAnyCode : (this.#rulesByErrorCode.get(errorCode) ?? this.#rulesForAnyCode);
+    const candidates = errorCode === undefined ? this.#rulesForAnyCode : (this.#rulesByErrorCode.get(errorCode) ?? this.#rulesForAnyCode);
     for (const { rule, matches } of candidates) {
       if (matches(record, errorCode)) {
         return { record, rule, errorType: errorTypeOf(rule, record), severity: rule.severity, detectedAt: now };

@@ -32,11 +32,7 @@ function checkMatch(sourceName: string, match: RuleMatch, field: string): void {
     try {
       new RegExp(match.bodyRegex);
     } catch (error) {
-      throw new RuleSetError(
-        sourceName,
-        `${field}.bodyRegex`,
-        `is not a valid regular expression: ${(error as Error).message}`,
-      );
+      throw new RuleSetError(sourceName, `${field}.bodyRegex`, `is not a valid regular expression: ${(error as Error).message}`);
     }
   }
   match.any?.forEach((alternative, index) => checkMatch(sourceName, alternative, `${field}.any[${index}]`));

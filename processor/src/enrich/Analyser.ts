@@ -47,14 +47,7 @@ export interface Analyser {
  * request, bad key) are not until something changes.
  */
 export type AnalyserFailure =
-  | 'timeout'
-  | 'rate-limited'
-  | 'unavailable'
-  | 'unreachable'
-  | 'refused'
-  | 'malformed'
-  | 'rejected'
-  | 'unauthorized';
+  'timeout' | 'rate-limited' | 'unavailable' | 'unreachable' | 'refused' | 'malformed' | 'rejected' | 'unauthorized';
 
 const TRANSIENT: ReadonlySet<AnalyserFailure> = new Set(['timeout', 'rate-limited', 'unavailable', 'unreachable']);
 

@@ -110,8 +110,14 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
 
   constructor(options: EnrichStageOptions) {
     this.#store = options.store;
-    this.#saves = new GroupCommit((analyses) => options.store.save(analyses), (error) => this.#onError(error));
-    this.#audit = new GroupCommit((entries) => options.audit.appendAudit(entries), (error) => this.#onError(error));
+    this.#saves = new GroupCommit(
+      (analyses) => options.store.save(analyses),
+      (error) => this.#onError(error),
+    );
+    this.#audit = new GroupCommit(
+      (entries) => options.audit.appendAudit(entries),
+      (error) => this.#onError(error),
+    );
     const { publish } = options;
     this.#publish = typeof publish === 'function' ? publish : (event) => void publish.publish(event);
     this.#similar = options.similar;
@@ -258,7 +264,12 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
     // `detected` has the same millisecond) and after each other.
     let lastAt = Math.max(started, changeAt + 1);
     const nextAt = (): number => (lastAt = Math.max(this.#clock(), lastAt + 1));
-    this.#record(id, 'ai.pending', lastAt, `${reason}: ${model ? `asking ${describe(model)} (time-out ${timeoutMs} ms)` : `answering offline (${this.#offline.model})`}`);
+    this.#record(
+      id,
+      'ai.pending',
+      lastAt,
+      `${reason}: ${model ? `asking ${describe(model)} (time-out ${timeoutMs} ms)` : `answering offline (${this.#offline.model})`}`,
+    );
     const similar = await this.#findSimilar(entry.latest, Math.min(this.#similarTimeoutMs, timeoutMs));
     const request = { incident: entry.latest, similar };
     let finding: Finding | undefined;

@@ -103,7 +103,8 @@ function evidence(incident: Incident, quoted: ReadonlyArray<[string, string[]]>)
   const where = stores.length === 0 ? '' : ` in ${stores.length} store${stores.length === 1 ? '' : 's'} (${named.join(', ')}${more})`;
   const times = incident.count === 1 ? 'once' : `${incident.count} times`;
   const values = quoted.map(([name, list]) => ` ${name}: ${list.join(', ')}.`).join('');
-  const when = incident.firstSeen === incident.lastSeen ? `at ${incident.firstSeen}` : `between ${incident.firstSeen} and ${incident.lastSeen}`;
+  const when =
+    incident.firstSeen === incident.lastSeen ? `at ${incident.firstSeen}` : `between ${incident.firstSeen} and ${incident.lastSeen}`;
   return `Seen ${times}${where} ${when}.${values}`;
 }
 

@@ -86,7 +86,8 @@ function findingOf(completion: OpenAI.Chat.Completions.ChatCompletion): Finding 
 function failureOf(error: unknown): AnalyserError {
   if (error instanceof AnalyserError) return error;
   if (error instanceof APIUserAbortError) return new AnalyserError('timeout', 'the call was abandoned (time-out)', { cause: error });
-  if (error instanceof APIConnectionTimeoutError) return new AnalyserError('timeout', 'the endpoint did not answer in time', { cause: error });
+  if (error instanceof APIConnectionTimeoutError)
+    return new AnalyserError('timeout', 'the endpoint did not answer in time', { cause: error });
   if (error instanceof APIConnectionError) {
     return new AnalyserError('unreachable', `the endpoint is unreachable (${clip(causeText(error))})`, { cause: error });
   }
@@ -94,11 +95,14 @@ function failureOf(error: unknown): AnalyserError {
     const status = error.status ?? 0;
     const detail = `HTTP ${status}${error.message ? `: ${clip(error.message)}` : ''}`;
     if (status === 429) return new AnalyserError('rate-limited', `rate-limited by the endpoint (${detail})`, { cause: error });
-    if (status === 401 || status === 403) return new AnalyserError('unauthorized', `the endpoint refused the key (${detail})`, { cause: error });
+    if (status === 401 || status === 403)
+      return new AnalyserError('unauthorized', `the endpoint refused the key (${detail})`, { cause: error });
     if (status >= 500) return new AnalyserError('unavailable', `the endpoint failed (${detail})`, { cause: error });
     return new AnalyserError('rejected', `the endpoint rejected the request (${detail})`, { cause: error });
   }
-  return new AnalyserError('unreachable', `the call failed: ${clip(error instanceof Error ? error.message : String(error))}`, { cause: error });
+  return new AnalyserError('unreachable', `the call failed: ${clip(error instanceof Error ? error.message : String(error))}`, {
+    cause: error,
+  });
 }
 
 function causeText(error: Error): string {

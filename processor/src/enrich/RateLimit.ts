@@ -31,6 +31,7 @@ export class RateLimit {
 }
 
 function checkedRate(perMinute: number): number {
-  if (!Number.isInteger(perMinute) || perMinute < 1) throw new RangeError(`a rate limit must be a whole number ≥ 1 per minute, got ${perMinute}`);
+  if (!Number.isInteger(perMinute) || perMinute < 1)
+    throw new RangeError(`a rate limit must be a whole number ≥ 1 per minute, got ${perMinute}`);
   return perMinute;
 }

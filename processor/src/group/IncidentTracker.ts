@@ -238,7 +238,12 @@ export class IncidentTracker {
     const tracked = trackedFrom(incident);
     tracked.savedMs = -Infinity; // never saved yet
     this.#incidents.set(incident.id, tracked);
-    this.#audit(incident.id, 'detected', now, `rule ${detection.rule.id}: ${detection.errorType} (${detection.severity}) in ${incident.service}`);
+    this.#audit(
+      incident.id,
+      'detected',
+      now,
+      `rule ${detection.rule.id}: ${detection.errorType} (${detection.severity}) in ${incident.service}`,
+    );
     return tracked;
   }
 
@@ -394,9 +399,7 @@ export class IncidentTracker {
 
   /** Copies of all incidents, most recently seen first. */
   list(): Incident[] {
-    return [...this.#incidents.values()]
-      .sort((a, b) => b.lastSeenMs - a.lastSeenMs)
-      .map((tracked) => structuredClone(tracked.incident));
+    return [...this.#incidents.values()].sort((a, b) => b.lastSeenMs - a.lastSeenMs).map((tracked) => structuredClone(tracked.incident));
   }
 
   stats(): IncidentTrackerStats {

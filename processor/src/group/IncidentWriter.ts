@@ -24,7 +24,11 @@ export class IncidentWriter {
   #writing: Promise<void> | undefined;
   #failedFlushes = 0;
 
-  constructor(repository: IncidentRepository, limits: Partial<PendingWritesLimits> | undefined, snapshot: (id: string) => Incident | undefined) {
+  constructor(
+    repository: IncidentRepository,
+    limits: Partial<PendingWritesLimits> | undefined,
+    snapshot: (id: string) => Incident | undefined,
+  ) {
     this.#repository = repository;
     this.#pending = new PendingWrites(limits);
     this.#snapshot = snapshot;

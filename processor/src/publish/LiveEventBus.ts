@@ -79,12 +79,9 @@ export class LiveEventBus {
    * The latest `limit` kept events that pass the filter, oldest first (the order to replay
    * them in). `afterSeq` keeps only newer events, for a client that reconnects.
    */
-  recent(
-    limit: number = this.capacity,
-    filter?: LiveEventFilter | ((event: LiveEvent) => boolean),
-    afterSeq = 0,
-  ): LiveEvent[] {
-    const accepts = filter === undefined ? () => true : typeof filter === 'function' ? filter : (event: LiveEvent) => matchesFilter(event, filter);
+  recent(limit: number = this.capacity, filter?: LiveEventFilter | ((event: LiveEvent) => boolean), afterSeq = 0): LiveEvent[] {
+    const accepts =
+      filter === undefined ? () => true : typeof filter === 'function' ? filter : (event: LiveEvent) => matchesFilter(event, filter);
     const picked: LiveEvent[] = [];
     for (let age = 1; age <= this.#size && picked.length < limit; age++) {
       const event = this.#ring[(this.#next - age + this.capacity) % this.capacity];

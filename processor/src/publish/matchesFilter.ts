@@ -12,11 +12,7 @@ export interface LiveEventFilter {
 export function matchesFilter(event: LiveEvent, filter: LiveEventFilter): boolean {
   const { severity, service, store } = filter;
   if (event.type === 'error.detected') {
-    return (
-      allows(severity, event.severity) &&
-      allows(service, event.service) &&
-      allows(store, event.storeId)
-    );
+    return allows(severity, event.severity) && allows(service, event.service) && allows(store, event.storeId);
   }
   const { incident } = event;
   return (

@@ -47,7 +47,10 @@ export class JiraGateway {
     const base = createClient({
       host: this.site,
       auth: { type: 'basic', email: credentials.email, apiToken: credentials.apiToken },
-      onSchemaMismatch: (report) => options.onSchemaMismatch?.(`${report.endpoint}: ${report.issues.map((i) => `${i.path || '(root)'} expected ${i.expected}`).join(', ')}`),
+      onSchemaMismatch: (report) =>
+        options.onSchemaMismatch?.(
+          `${report.endpoint}: ${report.issues.map((i) => `${i.path || '(root)'} expected ${i.expected}`).join(', ')}`,
+        ),
     });
     const timed: Client = {
       sendRequest: (request) => withTimeout(base.sendRequest(request), timeoutMs, `${request.method ?? 'GET'} ${request.url}`),
@@ -116,7 +119,10 @@ export class JiraGateway {
 
   async issueTypes(projectKey: string): Promise<Array<{ id: string; name: string }>> {
     const page = await this.#jira.issues.getCreateIssueMetaIssueTypes({ projectIdOrKey: projectKey, maxResults: 200 });
-    return (page.issueTypes ?? page.createMetaIssueType ?? []).map((type) => ({ id: String(type.id ?? ''), name: String(type.name ?? '') }));
+    return (page.issueTypes ?? page.createMetaIssueType ?? []).map((type) => ({
+      id: String(type.id ?? ''),
+      name: String(type.name ?? ''),
+    }));
   }
 
   async createFields(projectKey: string, issueTypeId: string): Promise<CreateField[]> {

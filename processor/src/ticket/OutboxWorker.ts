@@ -196,7 +196,8 @@ export class OutboxWorker {
     this.#status.lastError = { message: failure.message, at: now, jobId: job.id };
     const givingUp = now - job.createdAt >= this.#retry.giveUpAfterMs;
     if (failure.kind === 'permanent' || givingUp) {
-      const message = givingUp && failure.kind !== 'permanent' ? `gave up after ${job.attempts} attempts: ${failure.message}` : failure.message;
+      const message =
+        givingUp && failure.kind !== 'permanent' ? `gave up after ${job.attempts} attempts: ${failure.message}` : failure.message;
       const failed: OutboxJob = { ...job, state: 'failed', lastError: message, updatedAt: now, nextAttemptAt: now };
       await this.#context.outbox.put(failed);
       this.#status.jobsFailed += 1;

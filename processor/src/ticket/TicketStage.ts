@@ -106,13 +106,24 @@ export class TicketStage implements IncidentStage {
     if (filing && filing.kind === 'create' && filing.state !== 'done') return; // queued, running, or failed (a person retries)
     const policy = incident.ticketPolicy;
     if (policy.mode !== 'auto') {
-      return this.#skip(state, incident, policy.mode, `rule ${incident.ruleId} files tickets ${policy.mode === 'manual' ? 'only on request (POST /api/incidents/:id/jira)' : 'never'}`);
+      return this.#skip(
+        state,
+        incident,
+        policy.mode,
+        `rule ${incident.ruleId} files tickets ${policy.mode === 'manual' ? 'only on request (POST /api/incidents/:id/jira)' : 'never'}`,
+      );
     }
     if (!settings.autoCreate) return this.#skip(state, incident, 'auto-off', 'automatic tickets are off (autoCreate)');
     const seen = state.window.count(change.at, policy.windowMinutes * 60_000);
     if (seen < policy.afterOccurrences) return;
     await this.#waitForAnalysis(incident.id);
-    await this.#queue(state, 'create', incident, { actor: ACTOR }, `${seen} occurrences within ${policy.windowMinutes} min (rule ${incident.ruleId})`);
+    await this.#queue(
+      state,
+      'create',
+      incident,
+      { actor: ACTOR },
+      `${seen} occurrences within ${policy.windowMinutes} min (rule ${incident.ruleId})`,
+    );
   }
 
   async #onLinked(change: IncidentChange, state: FingerprintState, link: TicketLink, settings: JiraSettings): Promise<void> {
@@ -122,7 +133,13 @@ export class TicketStage implements IncidentStage {
       // A Done ticket hears of the error again only when it regresses; the filing job is queued once.
       if (change.kind !== 'regressed' || pendingFiling) return;
       const kind: JobKind = settings.onRegression === 'reopen' ? 'reopen' : 'create';
-      await this.#queue(state, kind, incident, { actor: ACTOR, reason: 'regression', sinceLast: this.#sinceLast(state, incident) }, `regression ${incident.regressions} of a resolved incident whose ticket ${link.key} is Done`);
+      await this.#queue(
+        state,
+        kind,
+        incident,
+        { actor: ACTOR, reason: 'regression', sinceLast: this.#sinceLast(state, incident) },
+        `regression ${incident.regressions} of a resolved incident whose ticket ${link.key} is Done`,
+      );
       return;
     }
     const now = this.#now();
@@ -152,9 +169,13 @@ export class TicketStage implements IncidentStage {
     why: string,
   ): Promise<OutboxJob> {
     const now = this.#now();
-    const id = kind === 'create' ? createJobId(incident.fingerprint, incident.regressions) : reopenJobId(incident.fingerprint, incident.regressions);
+    const id =
+      kind === 'create' ? createJobId(incident.fingerprint, incident.regressions) : reopenJobId(incident.fingerprint, incident.regressions);
     // The same id from another receiver, or a failed job asked for again, is replaced by this fresh attempt.
-    const job = newJob({ id, kind, incidentId: incident.id, fingerprint: incident.fingerprint, payload: { count: incident.count, ...payload } }, now);
+    const job = newJob(
+      { id, kind, incidentId: incident.id, fingerprint: incident.fingerprint, payload: { count: incident.count, ...payload } },
+      now,
+    );
     await this.#context.outbox.put(job);
     state.filing = job;
     state.lastUpdate = { at: now, count: incident.count };

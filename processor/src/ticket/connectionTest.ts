@@ -36,7 +36,11 @@ type TestSettings = Pick<JiraSettings, 'baseUrl' | 'email' | 'apiToken' | 'proje
  * field is left unfilled. Each check says what to do when it fails; later checks that depend
  * on a failed one are skipped.
  */
-export async function testConnection(settings: TestSettings, options: JiraGatewayOptions = {}, now: () => number = Date.now): Promise<ConnectionTestResult> {
+export async function testConnection(
+  settings: TestSettings,
+  options: JiraGatewayOptions = {},
+  now: () => number = Date.now,
+): Promise<ConnectionTestResult> {
   const jira = new JiraGateway(settings, options);
   const checks: ConnectionCheck[] = [];
   const run = async (name: ConnectionCheckName, check: () => Promise<string>, explain: (error: unknown) => string): Promise<boolean> => {
@@ -55,18 +59,37 @@ export async function testConnection(settings: TestSettings, options: JiraGatewa
   const site = jira.site;
   const project = settings.projectKey;
   let issueTypeId = '';
-  if (!(await run('credentials', async () => `signed in as ${(await jira.myself()).displayName || settings.email}`, (e) => credentialsProblem(e, site, settings.email)))) {
+  if (
+    !(await run(
+      'credentials',
+      async () => `signed in as ${(await jira.myself()).displayName || settings.email}`,
+      (e) => credentialsProblem(e, site, settings.email),
+    ))
+  ) {
     skip('project', 'permissions', 'issueType', 'fields');
-  } else if (!(await run('project', async () => projectFound(await jira.project(project)), (e) => projectProblem(e, project, settings.email)))) {
+  } else if (
+    !(await run(
+      'project',
+      async () => projectFound(await jira.project(project)),
+      (e) => projectProblem(e, project, settings.email),
+    ))
+  ) {
     skip('permissions', 'issueType', 'fields');
   } else {
-    await run('permissions', async () => permissionsHeld(await jira.missingPermissions(project, REQUIRED_PERMISSIONS), project, settings.email), otherProblem);
+    await run(
+      'permissions',
+      async () => permissionsHeld(await jira.missingPermissions(project, REQUIRED_PERMISSIONS), project, settings.email),
+      otherProblem,
+    );
     const typed = await run(
       'issueType',
       async () => {
         const types = await jira.issueTypes(project);
         const found = types.find((type) => type.name.toLowerCase() === settings.issueType.toLowerCase());
-        if (!found) throw new CheckFailed(`issue type "${settings.issueType}" is not available in ${project}; available: ${types.map((t) => t.name).join(', ') || 'none'}`);
+        if (!found)
+          throw new CheckFailed(
+            `issue type "${settings.issueType}" is not available in ${project}; available: ${types.map((t) => t.name).join(', ') || 'none'}`,
+          );
         issueTypeId = found.id;
         return `issue type ${found.name} (id ${found.id})`;
       },
@@ -118,7 +141,9 @@ function projectFound(project: { key: string; name: string }): string {
 
 function permissionsHeld(missing: string[], project: string, email: string): string {
   if (missing.length > 0) {
-    throw new CheckFailed(`${email} lacks ${missing.join(', ')} in ${project}: ask a Jira admin to grant them (project settings → permissions)`);
+    throw new CheckFailed(
+      `${email} lacks ${missing.join(', ')} in ${project}: ask a Jira admin to grant them (project settings → permissions)`,
+    );
   }
   return `${REQUIRED_PERMISSIONS.join(', ')} granted`;
 }
@@ -132,17 +157,22 @@ function fieldsUsable(fields: CreateField[], settings: TestSettings): string {
     );
   }
   for (const fieldId of ['summary', 'description', 'labels']) {
-    if (!byId.has(fieldId)) throw new CheckFailed(`the ${fieldId} field is not on the create screen of ${settings.issueType} in ${settings.projectKey}: add it`);
+    if (!byId.has(fieldId))
+      throw new CheckFailed(`the ${fieldId} field is not on the create screen of ${settings.issueType} in ${settings.projectKey}: add it`);
   }
   const wanted = [...new Set(Object.values(settings.priorityMap).filter((name): name is string => Boolean(name)))];
   if (wanted.length === 0) return 'every required field is filled; no priority is set';
   const priority = byId.get('priority');
   if (!priority) {
-    throw new CheckFailed(`the priority field is not on the create screen of ${settings.issueType} in ${settings.projectKey}: add it, or clear the priority map`);
+    throw new CheckFailed(
+      `the priority field is not on the create screen of ${settings.issueType} in ${settings.projectKey}: add it, or clear the priority map`,
+    );
   }
   const unknown = wanted.filter((name) => !priority.allowedValues.some((value) => value.toLowerCase() === name.toLowerCase()));
   if (unknown.length > 0) {
-    throw new CheckFailed(`priorities ${unknown.join(', ')} do not exist in ${settings.projectKey} (it has ${priority.allowedValues.join(', ') || 'none'}): change the priority map`);
+    throw new CheckFailed(
+      `priorities ${unknown.join(', ')} do not exist in ${settings.projectKey} (it has ${priority.allowedValues.join(', ') || 'none'}): change the priority map`,
+    );
   }
   return `every required field is filled; priorities ${wanted.join(', ')} exist`;
 }

@@ -10,9 +10,23 @@ export { OutboxWorker, type OutboxWorkerOptions, type OutboxWorkerStatus } from 
 export { TicketStatusSync, type TicketStatusSyncOptions } from './TicketStatusSync.ts';
 export { JobRunner, fingerprintQuery, jqlString, type JobOutcome } from './JobRunner.ts';
 export { GatewayCache } from './GatewayCache.ts';
-export { JiraGateway, statusCategoryOf, type JiraGatewayOptions, type JiraIssueRef, type NewIssueFields, type CreateField, type Credentials } from './JiraGateway.ts';
+export {
+  JiraGateway,
+  statusCategoryOf,
+  type JiraGatewayOptions,
+  type JiraIssueRef,
+  type NewIssueFields,
+  type CreateField,
+  type Credentials,
+} from './JiraGateway.ts';
 export { classifyJiraError, jiraText, JiraTimeoutError, type JiraFailure, type JiraFailureKind } from './jiraFailure.ts';
-export { testConnection, REQUIRED_PERMISSIONS, type ConnectionCheck, type ConnectionCheckName, type ConnectionTestResult } from './connectionTest.ts';
+export {
+  testConnection,
+  REQUIRED_PERMISSIONS,
+  type ConnectionCheck,
+  type ConnectionCheckName,
+  type ConnectionTestResult,
+} from './connectionTest.ts';
 export {
   DEFAULT_PRIORITY_MAP,
   DEFAULT_ISSUE_TYPE,

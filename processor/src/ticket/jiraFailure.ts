@@ -31,7 +31,12 @@ export class IncidentNotStoredError extends Error {
 
 export function classifyJiraError(error: unknown): JiraFailure {
   if (isRateLimitError(error)) {
-    return { kind: 'rate-limit', status: 429, retryAfterMs: error.retryAfterMs, message: `Jira rate-limited the call (429)${jiraText(error.body)}` };
+    return {
+      kind: 'rate-limit',
+      status: 429,
+      retryAfterMs: error.retryAfterMs,
+      message: `Jira rate-limited the call (429)${jiraText(error.body)}`,
+    };
   }
   if (isServerError(error)) {
     return { kind: 'transient', status: error.status, message: `Jira answered ${error.status} ${error.statusText}${jiraText(error.body)}` };
@@ -50,7 +55,12 @@ export function classifyJiraError(error: unknown): JiraFailure {
 export function jiraText(body: unknown): string {
   let parts: string[] = [];
   if (typeof body === 'string') {
-    parts = [body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()];
+    parts = [
+      body
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ];
   } else if (body !== null && typeof body === 'object') {
     const { errorMessages, errors, message } = body as { errorMessages?: unknown; errors?: unknown; message?: unknown };
     if (Array.isArray(errorMessages)) parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));

@@ -87,11 +87,18 @@ export interface OutboxLease {
 /** A lease for a receiver that is alone on its store. */
 export const SOLE_LEASE: OutboxLease = { held: () => true };
 
-export function newJob(
-  fields: Pick<OutboxJob, 'id' | 'kind' | 'incidentId' | 'fingerprint' | 'payload'>,
-  now: number,
-): OutboxJob {
-  return { ...fields, state: 'pending', attempts: 0, nextAttemptAt: now, firstAttemptAt: 0, lastError: '', result: '', createdAt: now, updatedAt: now };
+export function newJob(fields: Pick<OutboxJob, 'id' | 'kind' | 'incidentId' | 'fingerprint' | 'payload'>, now: number): OutboxJob {
+  return {
+    ...fields,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    firstAttemptAt: 0,
+    lastError: '',
+    result: '',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export const createJobId = (fingerprint: string, generation: number): string => `create:${fingerprint}:${generation}`;

@@ -10,10 +10,7 @@ export function recurrenceComment(incident: Incident, reason: CommentReason, sin
     .slice(0, 5)
     .map(([id, count]) => `${cut(id, 100)} ${count}`)
     .join(', ');
-  const opening =
-    reason === 'regression'
-      ? `Fired again after being resolved (regression ${incident.regressions}): `
-      : 'Still happening: ';
+  const opening = reason === 'regression' ? `Fired again after being resolved (regression ${incident.regressions}): ` : 'Still happening: ';
   return doc([
     paragraph(
       text(opening),

@@ -89,13 +89,15 @@ function breakdown(title: string, counts: Record<string, number>): AdfBlock[] {
 
 function samples(incident: Incident, withBodies: boolean): AdfBlock[] {
   if (incident.samples.length === 0) return [];
-  const items = incident.samples.slice(0, LIST_LIMIT).map((sample): AdfText[][] => [
-    text(`${sample.timestamp} `),
-    text([sample.storeId, sample.kioskId].filter(Boolean).join(' / ')),
-    text(' trace '),
-    code(sample.traceId || '—'),
-    withBodies ? text(`: ${cut(sample.body, SAMPLE_BODY)}`) : [],
-  ]);
+  const items = incident.samples
+    .slice(0, LIST_LIMIT)
+    .map((sample): AdfText[][] => [
+      text(`${sample.timestamp} `),
+      text([sample.storeId, sample.kioskId].filter(Boolean).join(' / ')),
+      text(' trace '),
+      code(sample.traceId || '—'),
+      withBodies ? text(`: ${cut(sample.body, SAMPLE_BODY)}`) : [],
+    ]);
   return [heading(3, 'Recent occurrences'), bulletList(items)];
 }
 
@@ -105,7 +107,9 @@ function analysisBlocks(analysis: Analysis | undefined): AdfBlock[] {
   const blocks: AdfBlock[] = [
     heading(3, 'AI analysis'),
     paragraph(bold('Root cause: '), text(cut(analysis.rootCause, 2_000))),
-    paragraph(text(`Confidence ${confidence}, category ${analysis.category}, by the ${analysis.analyser} analyser (${cut(analysis.model, 100)}).`)),
+    paragraph(
+      text(`Confidence ${confidence}, category ${analysis.category}, by the ${analysis.analyser} analyser (${cut(analysis.model, 100)}).`),
+    ),
   ];
   const fixes = [...analysis.fixes].sort((a, b) => a.rank - b.rank).slice(0, LIST_LIMIT);
   if (fixes.length > 0) {

@@ -95,11 +95,27 @@ rules:
     };
     expect(() => new Detector(bad)).toThrow(RuleSetError);
     const zero: RuleSet = {
-      rules: [{ id: 'x', match: { errorCode: 'X' }, errorType: 'X', severity: 'LOW', ticket: { mode: 'auto', afterOccurrences: 0, windowMinutes: 5 } }],
+      rules: [
+        {
+          id: 'x',
+          match: { errorCode: 'X' },
+          errorType: 'X',
+          severity: 'LOW',
+          ticket: { mode: 'auto', afterOccurrences: 0, windowMinutes: 5 },
+        },
+      ],
     };
     expect(() => new Detector(zero)).toThrow('rule set: rules[0].ticket.afterOccurrences must be at least 1');
     const noWindow: RuleSet = {
-      rules: [{ id: 'x', match: { errorCode: 'X' }, errorType: 'X', severity: 'LOW', ticket: { mode: 'auto', afterOccurrences: 1, windowMinutes: 0 } }],
+      rules: [
+        {
+          id: 'x',
+          match: { errorCode: 'X' },
+          errorType: 'X',
+          severity: 'LOW',
+          ticket: { mode: 'auto', afterOccurrences: 1, windowMinutes: 0 },
+        },
+      ],
     };
     expect(() => new Detector(noWindow)).toThrow('rule set: rules[0].ticket.windowMinutes must be at least 1');
   });

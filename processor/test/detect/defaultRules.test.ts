@@ -32,13 +32,7 @@ describe('the default rules on POS records', () => {
       'HIGH',
       { mode: 'auto', afterOccurrences: 1, windowMinutes: 60 },
     ],
-    [
-      'PRODUCT_NOT_FOUND',
-      productNotFound(),
-      'pos-product-not-found',
-      'MEDIUM',
-      { mode: 'auto', afterOccurrences: 5, windowMinutes: 10 },
-    ],
+    ['PRODUCT_NOT_FOUND', productNotFound(), 'pos-product-not-found', 'MEDIUM', { mode: 'auto', afterOccurrences: 5, windowMinutes: 10 }],
     [
       'INVENTORY_SHORTAGE',
       inventoryShortage(),

@@ -28,10 +28,15 @@ function errorOf(text: string, sourceName = 'rules.yaml'): RuleSetError {
 
 describe('parseRuleSet', () => {
   it('reads YAML and JSON, filling in the auto policy defaults', () => {
-    const yaml = parseRuleSet(withSecondRule('  - { id: b, match: { minSeverityNumber: 17 }, errorType: E, severity: LOW, ticket: { mode: auto } }'), 'r.yaml');
+    const yaml = parseRuleSet(
+      withSecondRule('  - { id: b, match: { minSeverityNumber: 17 }, errorType: E, severity: LOW, ticket: { mode: auto } }'),
+      'r.yaml',
+    );
     expect(yaml.rules[1]?.ticket).toEqual({ mode: 'auto', afterOccurrences: 1, windowMinutes: 60 });
     const json = parseRuleSet(
-      JSON.stringify({ rules: [{ id: 'x', match: { errorCode: ['A', 'B'] }, errorType: 'X', severity: 'HIGH', ticket: { mode: 'never' } }] }),
+      JSON.stringify({
+        rules: [{ id: 'x', match: { errorCode: ['A', 'B'] }, errorType: 'X', severity: 'HIGH', ticket: { mode: 'never' } }],
+      }),
       'rules.json',
     );
     expect(json.rules[0]?.match.errorCode).toEqual(['A', 'B']);
@@ -57,19 +62,25 @@ describe('parseRuleSet', () => {
   });
 
   it('names a body regex that does not compile, with the reason', () => {
-    const error = errorOf(withSecondRule('  - { id: b, match: { bodyRegex: "price (" }, errorType: X, severity: LOW, ticket: { mode: manual } }'));
+    const error = errorOf(
+      withSecondRule('  - { id: b, match: { bodyRegex: "price (" }, errorType: X, severity: LOW, ticket: { mode: manual } }'),
+    );
     expect(error.message).toMatch(/^rules\.yaml: rules\[1\]\.match\.bodyRegex is not a valid regular expression: .*Unterminated group/);
   });
 
   it('finds a bad regex inside an any list', () => {
     const error = errorOf(
-      withSecondRule('  - { id: b, match: { any: [ { errorCode: X }, { bodyRegex: "[" } ] }, errorType: X, severity: LOW, ticket: { mode: manual } }'),
+      withSecondRule(
+        '  - { id: b, match: { any: [ { errorCode: X }, { bodyRegex: "[" } ] }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      ),
     );
     expect(error.field).toBe('rules[1].match.any[1].bodyRegex');
   });
 
   it('refuses a duplicate id, naming both rules', () => {
-    const error = errorOf(withSecondRule('  - { id: missing-price, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }'));
+    const error = errorOf(
+      withSecondRule('  - { id: missing-price, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }'),
+    );
     expect(error.message).toBe('rules.yaml: rules[1].id "missing-price" is already the id of rules[0]');
   });
 
@@ -96,24 +107,114 @@ describe('parseRuleSet', () => {
     ['a list at the top', '- a', '', 'must be a mapping with a `rules` list'],
     ['no rules list', 'rule: []', 'rules', 'is required'],
     ['rules not a list', 'rules: {}', 'rules', 'must be a list'],
-    ['a typo in a condition', '  - { id: b, match: { errorcode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.errorcode', 'is not a known field'],
-    ['an empty match', '  - { id: b, match: {}, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match', 'must have at least one condition'],
-    ['an unknown ticket mode', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: sometimes } }', 'rules[1].ticket.mode', 'must be one of auto, manual, never'],
-    ['a ticket without mode', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: {} }', 'rules[1].ticket.mode', 'is required'],
-    ['afterOccurrences 0', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, afterOccurrences: 0 } }', 'rules[1].ticket.afterOccurrences', 'must be at least 1'],
-    ['windowMinutes 0', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, windowMinutes: 0 } }', 'rules[1].ticket.windowMinutes', 'must be at least 1'],
-    ['a fractional window', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, windowMinutes: 1.5 } }', 'rules[1].ticket.windowMinutes', 'must be a whole number'],
-    ['a window on a manual policy', '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual, windowMinutes: 5 } }', 'rules[1].ticket.windowMinutes', 'is not a known field'],
-    ['a number as error code', '  - { id: b, match: { errorCode: 42 }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.errorCode', 'must be a non-empty string or a list of non-empty strings'],
-    ['an empty error code list', '  - { id: b, match: { errorCode: [] }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.errorCode', 'must be a non-empty string or a list of non-empty strings'],
-    ['a severity number above 24', '  - { id: b, match: { minSeverityNumber: 25 }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.minSeverityNumber', 'must be at most 24'],
-    ['a severity number of 0', '  - { id: b, match: { minSeverityNumber: 0 }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.minSeverityNumber', 'must be at least 1'],
-    ['an attribute that is not a string', '  - { id: b, match: { attributes: { pos.store.id: 7 } }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.attributes["pos.store.id"]', 'must be a string'],
-    ['no attributes', '  - { id: b, match: { attributes: {} }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.attributes', 'must name at least one attribute'],
-    ['an empty errorType', '  - { id: b, match: { errorCode: X }, errorType: "", severity: LOW, ticket: { mode: manual } }', 'rules[1].errorType', 'must not be empty'],
-    ['an empty any', '  - { id: b, match: { any: [] }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.any', 'must not be an empty list'],
-    ['an id with spaces', '  - { id: "my rule", match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].id', 'must start with a letter or digit'],
-    ['hasException as a string', '  - { id: b, match: { hasException: "yes" }, errorType: X, severity: LOW, ticket: { mode: manual } }', 'rules[1].match.hasException', 'must be true or false'],
+    [
+      'a typo in a condition',
+      '  - { id: b, match: { errorcode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.errorcode',
+      'is not a known field',
+    ],
+    [
+      'an empty match',
+      '  - { id: b, match: {}, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match',
+      'must have at least one condition',
+    ],
+    [
+      'an unknown ticket mode',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: sometimes } }',
+      'rules[1].ticket.mode',
+      'must be one of auto, manual, never',
+    ],
+    [
+      'a ticket without mode',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: {} }',
+      'rules[1].ticket.mode',
+      'is required',
+    ],
+    [
+      'afterOccurrences 0',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, afterOccurrences: 0 } }',
+      'rules[1].ticket.afterOccurrences',
+      'must be at least 1',
+    ],
+    [
+      'windowMinutes 0',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, windowMinutes: 0 } }',
+      'rules[1].ticket.windowMinutes',
+      'must be at least 1',
+    ],
+    [
+      'a fractional window',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: auto, windowMinutes: 1.5 } }',
+      'rules[1].ticket.windowMinutes',
+      'must be a whole number',
+    ],
+    [
+      'a window on a manual policy',
+      '  - { id: b, match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual, windowMinutes: 5 } }',
+      'rules[1].ticket.windowMinutes',
+      'is not a known field',
+    ],
+    [
+      'a number as error code',
+      '  - { id: b, match: { errorCode: 42 }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.errorCode',
+      'must be a non-empty string or a list of non-empty strings',
+    ],
+    [
+      'an empty error code list',
+      '  - { id: b, match: { errorCode: [] }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.errorCode',
+      'must be a non-empty string or a list of non-empty strings',
+    ],
+    [
+      'a severity number above 24',
+      '  - { id: b, match: { minSeverityNumber: 25 }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.minSeverityNumber',
+      'must be at most 24',
+    ],
+    [
+      'a severity number of 0',
+      '  - { id: b, match: { minSeverityNumber: 0 }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.minSeverityNumber',
+      'must be at least 1',
+    ],
+    [
+      'an attribute that is not a string',
+      '  - { id: b, match: { attributes: { pos.store.id: 7 } }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.attributes["pos.store.id"]',
+      'must be a string',
+    ],
+    [
+      'no attributes',
+      '  - { id: b, match: { attributes: {} }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.attributes',
+      'must name at least one attribute',
+    ],
+    [
+      'an empty errorType',
+      '  - { id: b, match: { errorCode: X }, errorType: "", severity: LOW, ticket: { mode: manual } }',
+      'rules[1].errorType',
+      'must not be empty',
+    ],
+    [
+      'an empty any',
+      '  - { id: b, match: { any: [] }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.any',
+      'must not be an empty list',
+    ],
+    [
+      'an id with spaces',
+      '  - { id: "my rule", match: { errorCode: X }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].id',
+      'must start with a letter or digit',
+    ],
+    [
+      'hasException as a string',
+      '  - { id: b, match: { hasException: "yes" }, errorType: X, severity: LOW, ticket: { mode: manual } }',
+      'rules[1].match.hasException',
+      'must be true or false',
+    ],
     ['a rule that is not a mapping', '  - just a string', 'rules[1]', 'must be a mapping'],
   ])('refuses %s', (_case, rule, field, problem) => {
     const text = rule.startsWith('  -') ? withSecondRule(rule) : rule;

@@ -27,7 +27,12 @@ describe('watchRuleSet', () => {
     writeFileSync(path, rulesText('first'));
     const changes: RuleSet[] = [];
     const errors: unknown[] = [];
-    watcher = watchRuleSet(path, (ruleSet) => changes.push(ruleSet), (error) => errors.push(error), { debounceMs: 30 });
+    watcher = watchRuleSet(
+      path,
+      (ruleSet) => changes.push(ruleSet),
+      (error) => errors.push(error),
+      { debounceMs: 30 },
+    );
 
     writeFileSync(path, rulesText('second'));
     await until(() => changes.length === 1, 'the first reload');
@@ -78,7 +83,12 @@ describe('watchRuleSet', () => {
     const path = join(folder, 'rules.yaml');
     writeFileSync(path, rulesText('first'));
     const changes: RuleSet[] = [];
-    watcher = watchRuleSet(path, (ruleSet) => changes.push(ruleSet), () => {}, { debounceMs: 30 });
+    watcher = watchRuleSet(
+      path,
+      (ruleSet) => changes.push(ruleSet),
+      () => {},
+      { debounceMs: 30 },
+    );
     writeFileSync(path, rulesText('second'));
     watcher.close();
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -277,7 +277,14 @@ describe('EnrichStage when its ports fail', () => {
     const { harness, settle } = await enriched({
       similar: {
         findSimilar: async () => [
-          { incidentId: 'old', errorType: 'MISSING_PRICE', title: 'Product <n> has no price', status: 'resolved', ticketKey: 'POS-1', fixes: [] },
+          {
+            incidentId: 'old',
+            errorType: 'MISSING_PRICE',
+            title: 'Product <n> has no price',
+            status: 'resolved',
+            ticketKey: 'POS-1',
+            fixes: [],
+          },
         ],
       },
     });

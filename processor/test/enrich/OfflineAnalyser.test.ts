@@ -21,7 +21,11 @@ describe('OfflineAnalyser on the point of sale errors', () => {
     );
     const expected = {
       MISSING_PRICE: { category: 'data', rootCause: /no price in the product master data/, fix: /Set the missing price/ },
-      PRODUCT_NOT_FOUND: { category: 'data', rootCause: /product id that the catalogue does not contain/, fix: /refresh the kiosks' menus/ },
+      PRODUCT_NOT_FOUND: {
+        category: 'data',
+        rootCause: /product id that the catalogue does not contain/,
+        fix: /refresh the kiosks' menus/,
+      },
       INVENTORY_SHORTAGE: { category: 'capacity', rootCause: /more units of a product than the store has/, fix: /Restock the product/ },
       PAYMENT_FAILED: { category: 'data', rootCause: /payment gateway declined the cards/, fix: /decline rate/ },
       INVALID_STORE_CONFIG: { category: 'configuration', rootCause: /store that is not configured/, fix: /Add the store/ },

@@ -82,7 +82,8 @@ describe('OpenAiAnalyser against an OpenAI-compatible double', () => {
     await analyser().analyse({ incident, similar: [] }, signal());
     const { raw } = double.requests[0]!;
     for (const value of [...Object.values(secrets), secrets.card.replaceAll(' ', ''), '4111']) expect(raw).not.toContain(value);
-    for (const marker of ['REDACTED_CARD', 'REDACTED_EMAIL', 'REDACTED_TOKEN', 'REDACTED_SECRET', 'REDACTED_IP']) expect(raw).toContain(marker);
+    for (const marker of ['REDACTED_CARD', 'REDACTED_EMAIL', 'REDACTED_TOKEN', 'REDACTED_SECRET', 'REDACTED_IP'])
+      expect(raw).toContain(marker);
   });
 
   it('bounds the prompt whatever the incident holds', async () => {
@@ -91,7 +92,11 @@ describe('OpenAiAnalyser against an OpenAI-compatible double', () => {
     const big: Incident = {
       ...incident,
       title: huge,
-      samples: Array.from({ length: 5 }, () => ({ ...incident.samples[0]!, body: huge, attributes: { 'exception.stacktrace': huge, a: huge } })),
+      samples: Array.from({ length: 5 }, () => ({
+        ...incident.samples[0]!,
+        body: huge,
+        attributes: { 'exception.stacktrace': huge, a: huge },
+      })),
     };
     const similar = Array.from({ length: 20 }, (_, index) => ({
       incidentId: `p${index}`,
@@ -111,7 +116,10 @@ describe('OpenAiAnalyser against an OpenAI-compatible double', () => {
     double.reply(
       { status: 429, body: { error: { message: 'Rate limit reached', type: 'requests' } }, headers: { 'retry-after': '1' } },
       { status: 500, body: { error: { message: 'The server had an error' } } },
-      { status: 401, body: { error: { message: `Incorrect API key provided: ${KEY.slice(0, 8)}***${KEY.slice(-4)}. You can find your API key at …` } } },
+      {
+        status: 401,
+        body: { error: { message: `Incorrect API key provided: ${KEY.slice(0, 8)}***${KEY.slice(-4)}. You can find your API key at …` } },
+      },
       { status: 400, body: { error: { message: "Invalid schema for response_format 'incident_analysis'" } } },
     );
     const rateLimited = await failureOf(analyser().analyse(request, signal()));

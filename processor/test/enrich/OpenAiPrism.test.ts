@@ -20,8 +20,8 @@ afterAll(async () => {
 
 const KEY = 'sk-test-prism-0123456789abcdef';
 
-describe('OpenAiAnalyser against OpenAI\'s document (Prism, validating)', () => {
-  it('sends a request that passes OpenAI\'s contract (Prism then answers with its example: a refusal, which is no analysis)', async () => {
+describe("OpenAiAnalyser against OpenAI's document (Prism, validating)", () => {
+  it("sends a request that passes OpenAI's contract (Prism then answers with its example: a refusal, which is no analysis)", async () => {
     const incident = await incidentOf(pos.missingPrice());
     const analyser = new OpenAiAnalyser({ apiKey: KEY, baseUrl: prism.baseUrl, model: 'gpt-4o-mini' });
     const before = prism.log().length;
@@ -43,11 +43,19 @@ describe('OpenAiAnalyser against OpenAI\'s document (Prism, validating)', () => 
 
   it('refuses requests that break the contract, so the test above can fail', async () => {
     const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
-      fetch(`${prism.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${prism.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     const noMessages = await post({ model: 'gpt-4o-mini' });
     expect(noMessages.status).toBe(422);
     expect(JSON.stringify(await noMessages.json())).toContain("must have required property 'messages'");
-    const badFormat = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema' } });
+    const badFormat = await post({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: { type: 'json_schema' },
+    });
     expect(badFormat.status).toBe(422);
     const noKey = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, {});
     expect(noKey.status).toBe(401);

@@ -44,7 +44,8 @@ describe('redact', () => {
         'url ?api_key=s3cr3tv4lu3&x=1, {"password": "hunter22"}, client_secret: 9f8e7d6c',
       counts,
     );
-    for (const secret of ['sk-proj', 'AKIAIOSFODNN7EXAMPLE', 'ghp_', 's3cr3tv4lu3', 'hunter22', '9f8e7d6c']) expect(text).not.toContain(secret);
+    for (const secret of ['sk-proj', 'AKIAIOSFODNN7EXAMPLE', 'ghp_', 's3cr3tv4lu3', 'hunter22', '9f8e7d6c'])
+      expect(text).not.toContain(secret);
     expect(text).toContain(`api_key=${REDACTED.secret}`);
     expect(text).toContain(`"password": "${REDACTED.secret}"`);
     expect(counts.secret).toBe(6);
@@ -52,7 +53,10 @@ describe('redact', () => {
 
   it('removes IPv4 and IPv6 addresses, not times or version numbers', () => {
     const counts = emptyCounts();
-    const text = redact('connect ECONNREFUSED 10.0.12.7:5432 from fe80::1ff:fe23:4567:890a%eth0 and 2001:db8::8a2e:370:7334 at 12:30:45 v1.2.3', counts);
+    const text = redact(
+      'connect ECONNREFUSED 10.0.12.7:5432 from fe80::1ff:fe23:4567:890a%eth0 and 2001:db8::8a2e:370:7334 at 12:30:45 v1.2.3',
+      counts,
+    );
     expect(text).toBe(`connect ECONNREFUSED ${REDACTED.ip}:5432 from ${REDACTED.ip} and ${REDACTED.ip} at 12:30:45 v1.2.3`);
     expect(counts.ip).toBe(3);
     expect(redact('999.1.1.1 is no address')).toBe('999.1.1.1 is no address');

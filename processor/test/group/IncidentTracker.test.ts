@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IncidentTracker, LiveEventBus } from '../../src/index.ts';
 import type { AuditEntry, Incident, IncidentRepository, Occurrence, UnsequencedLiveEvent } from '../../src/types.ts';
 import { InMemoryIncidentRepository } from '../support/InMemoryIncidentRepository.ts';
-import {
-  fatal,
-  internalError,
-  missingPrice,
-  nanosOf,
-  otherServiceException,
-  paymentFailed,
-} from '../support/posRecords.ts';
+import { fatal, internalError, missingPrice, nanosOf, otherServiceException, paymentFailed } from '../support/posRecords.ts';
 import { T0, trackerHarness } from '../support/trackerHarness.ts';
 
 describe('IncidentTracker: grouping', () => {
@@ -117,7 +110,12 @@ describe('IncidentTracker: grouping', () => {
     const h = trackerHarness();
     await h.tracker.start();
     h.record(missingPrice(), paymentFailed(), missingPrice(), otherServiceException(), internalError());
-    expect(h.tracker.list().map((incident) => [incident.errorType, incident.count]).sort()).toEqual([
+    expect(
+      h.tracker
+        .list()
+        .map((incident) => [incident.errorType, incident.count])
+        .sort(),
+    ).toEqual([
       ['ConnectionRefusedError', 1],
       ['INTERNAL_ERROR', 1],
       ['MISSING_PRICE', 2],

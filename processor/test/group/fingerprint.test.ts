@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRuleSet, Detector, fingerprint } from '../../src/index.ts';
 import { identifyError } from '../../src/group/identifyError.ts';
 import type { PipelineRecord } from '../../src/types.ts';
-import {
-  inventoryShortage,
-  missingPrice,
-  otherServiceException,
-  paymentFailed,
-  productNotFound,
-} from '../support/posRecords.ts';
+import { inventoryShortage, missingPrice, otherServiceException, paymentFailed, productNotFound } from '../support/posRecords.ts';
 
 const detector = new Detector(defaultRuleSet());
 
@@ -20,7 +14,13 @@ function fingerprintOf(record: PipelineRecord): string {
 
 describe('fingerprint', () => {
   it('is 16 hex digits and stable', () => {
-    const input = { service: 'demo-pos', errorType: 'MISSING_PRICE', exceptionType: '', maskedMessage: 'Product <n> has no price', topFrame: '' };
+    const input = {
+      service: 'demo-pos',
+      errorType: 'MISSING_PRICE',
+      exceptionType: '',
+      maskedMessage: 'Product <n> has no price',
+      topFrame: '',
+    };
     expect(fingerprint(input)).toMatch(/^[0-9a-f]{16}$/);
     expect(fingerprint(input)).toBe(fingerprint({ ...input }));
   });

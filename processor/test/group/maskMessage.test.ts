@@ -14,8 +14,16 @@ describe('maskMessage', () => {
     ['an e-mail address', 'no account for jane.doe+pos@example.co.uk today', 'no account for <email> today'],
     ['short hex-looking words, left alone', 'cafe added beef', 'cafe added beef'],
     ['a hex run glued to letters, left to the number rule', 'id x1234567890abcdefz', 'id x<n>abcdefz'],
-    ['quoted strings, kept (ids inside still masked)', `Cannot read properties of undefined (reading 'priceCents') for "ORD-7"`, `Cannot read properties of undefined (reading 'priceCents') for "ORD-<n>"`],
-    ['nothing to mask', 'Payment gateway declined the payment: card_declined: the issuer declined the card', 'Payment gateway declined the payment: card_declined: the issuer declined the card'],
+    [
+      'quoted strings, kept (ids inside still masked)',
+      `Cannot read properties of undefined (reading 'priceCents') for "ORD-7"`,
+      `Cannot read properties of undefined (reading 'priceCents') for "ORD-<n>"`,
+    ],
+    [
+      'nothing to mask',
+      'Payment gateway declined the payment: card_declined: the issuer declined the card',
+      'Payment gateway declined the payment: card_declined: the issuer declined the card',
+    ],
     ['an empty message', '', ''],
   ])('masks %s', (_case, input, expected) => {
     expect(maskMessage(input)).toBe(expected);

@@ -11,8 +11,16 @@ describe('topStackFrame', () => {
     ['an anonymous frame', 'Error: x\n    at /srv/app/dist/main.js:12:5', '<anonymous> (main.js)'],
     ['an async frame', 'Error: x\n    at async Promise.all (index 0)', 'async Promise.all (index 0)'],
     ['a constructor frame', 'Error\n    at new Catalogue (C:\\app\\src\\Catalogue.ts:20:11)', 'new Catalogue (Catalogue.ts)'],
-    ['a node internal frame', 'Error\n    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)', 'process.processTicksAndRejections (task_queues)'],
-    ['a JVM frame', 'java.lang.IllegalStateException: no price\n\tat com.shop.Checkout.total(Checkout.java:42)\n\tat com.shop.Main.main(Main.java:7)', 'com.shop.Checkout.total (Checkout.java)'],
+    [
+      'a node internal frame',
+      'Error\n    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+      'process.processTicksAndRejections (task_queues)',
+    ],
+    [
+      'a JVM frame',
+      'java.lang.IllegalStateException: no price\n\tat com.shop.Checkout.total(Checkout.java:42)\n\tat com.shop.Main.main(Main.java:7)',
+      'com.shop.Checkout.total (Checkout.java)',
+    ],
     ['a native frame', 'Error\n    at Array.map (native)', 'Array.map (native)'],
     ['a URL with a query', 'Error\n    at render (https://cdn.example.com/app.js?v=3:1:200)', 'render (app.js)'],
   ])('reads %s', (_case, stack, expected) => {

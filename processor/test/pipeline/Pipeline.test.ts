@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createPipeline, defaultRuleSet, Detector, IncidentTracker, LiveEventBus, parseRuleSet, Pipeline, RuleSetError } from '../../src/index.ts';
+import {
+  createPipeline,
+  defaultRuleSet,
+  Detector,
+  IncidentTracker,
+  LiveEventBus,
+  parseRuleSet,
+  Pipeline,
+  RuleSetError,
+} from '../../src/index.ts';
 import type { IncidentChange, IncidentStage, LiveEvent, PipelineRecord } from '../../src/types.ts';
 import { InMemoryIncidentRepository } from '../support/InMemoryIncidentRepository.ts';
 import { missingPrice, orderPlaced, paymentFailed, productNotFound, validationWarning } from '../support/posRecords.ts';
@@ -50,7 +59,10 @@ describe('Pipeline', () => {
     await pipeline.start();
     pipeline.consume([orderPlaced(), missingPrice(), validationWarning(), orderPlaced(), missingPrice({ storeId: 'STORE_002' })]);
     expect(events.map((event) => event.type)).toEqual(['incident.created', 'error.detected']);
-    expect(events[0]).toMatchObject({ seq: 1, incident: { errorType: 'MISSING_PRICE', count: 2, storeCounts: { STORE_001: 1, STORE_002: 1 } } });
+    expect(events[0]).toMatchObject({
+      seq: 1,
+      incident: { errorType: 'MISSING_PRICE', count: 2, storeCounts: { STORE_001: 1, STORE_002: 1 } },
+    });
     expect(pipeline.stats()).toEqual({ records: 5, detections: 2, failures: 0 });
     expect(probe.due).toEqual(['MISSING_PRICE']);
     await pipeline.close();
@@ -98,13 +110,22 @@ describe('Pipeline', () => {
   it('swaps rules at run time, keeping the old ones when the new ones are refused', async () => {
     const { pipeline, events } = setup();
     await pipeline.start();
-    expect(() => pipeline.setRuleSet({ rules: [{ id: 'x', match: { bodyRegex: '(' }, errorType: 'X', severity: 'LOW', ticket: { mode: 'never' } }] })).toThrow(
-      RuleSetError,
-    );
+    expect(() =>
+      pipeline.setRuleSet({ rules: [{ id: 'x', match: { bodyRegex: '(' }, errorType: 'X', severity: 'LOW', ticket: { mode: 'never' } }] }),
+    ).toThrow(RuleSetError);
     expect(pipeline.ruleSet.rules[0]?.id).toBe('pos-missing-price');
-    pipeline.setRuleSet(parseRuleSet('rules:\n  - { id: only-payments, match: { errorCode: PAYMENT_FAILED }, errorType: PAY, severity: LOW, ticket: { mode: never } }\n', 'live'));
+    pipeline.setRuleSet(
+      parseRuleSet(
+        'rules:\n  - { id: only-payments, match: { errorCode: PAYMENT_FAILED }, errorType: PAY, severity: LOW, ticket: { mode: never } }\n',
+        'live',
+      ),
+    );
     pipeline.consume([missingPrice(), paymentFailed()]);
-    expect(events.filter((event) => event.type === 'incident.created').map((event) => event.type === 'incident.created' && event.incident.errorType)).toEqual(['PAY']);
+    expect(
+      events
+        .filter((event) => event.type === 'incident.created')
+        .map((event) => event.type === 'incident.created' && event.incident.errorType),
+    ).toEqual(['PAY']);
     await pipeline.close();
   });
 
@@ -122,7 +143,11 @@ describe('Pipeline', () => {
 
   it('publishes through a plain function and uses the real clock by default', async () => {
     const published: string[] = [];
-    const pipeline = createPipeline({ ruleSet: defaultRuleSet(), repository: new InMemoryIncidentRepository(), bus: (event) => published.push(event.type) });
+    const pipeline = createPipeline({
+      ruleSet: defaultRuleSet(),
+      repository: new InMemoryIncidentRepository(),
+      bus: (event) => published.push(event.type),
+    });
     await pipeline.start();
     const before = Date.now();
     pipeline.consume([missingPrice()]);

@@ -123,7 +123,14 @@ describe('LiveEventBus', () => {
 describe('matchesFilter', () => {
   const error = { ...detected(), seq: 1 } as LiveEvent;
   const created: LiveEvent = { type: 'incident.created', seq: 2, at: 2, incident: summary() };
-  const spike: LiveEvent = { type: 'spike', seq: 3, at: 3, incident: summary({ service: 'kiosk-agent', severity: 'MEDIUM' }), ratePerMinute: 40, baselinePerMinute: 2 };
+  const spike: LiveEvent = {
+    type: 'spike',
+    seq: 3,
+    at: 3,
+    incident: summary({ service: 'kiosk-agent', severity: 'MEDIUM' }),
+    ratePerMinute: 40,
+    baselinePerMinute: 2,
+  };
 
   it('lets everything through an empty filter', () => {
     for (const event of [error, created, spike]) {

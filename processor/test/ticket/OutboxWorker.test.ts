@@ -33,10 +33,17 @@ function setup(baseUrl: string, incidents = new Map<string, Incident>([[FP, inci
 }
 
 function createJob(overrides: Partial<OutboxJob> = {}): OutboxJob {
-  return { ...newJob({ id: createJobId(FP, 0), kind: 'create', incidentId: FP, fingerprint: FP, payload: { count: 1, actor: 'stacklens' } }, Date.now()), ...overrides };
+  return {
+    ...newJob(
+      { id: createJobId(FP, 0), kind: 'create', incidentId: FP, fingerprint: FP, payload: { count: 1, actor: 'stacklens' } },
+      Date.now(),
+    ),
+    ...overrides,
+  };
 }
 
-const done = (h: ReturnType<typeof setup>, id = createJobId(FP, 0)) => waitFor(() => h.outbox.jobs.get(id)?.state === 'done', 15_000, `job ${id} done`);
+const done = (h: ReturnType<typeof setup>, id = createJobId(FP, 0)) =>
+  waitFor(() => h.outbox.jobs.get(id)?.state === 'done', 15_000, `job ${id} done`);
 
 describe('OutboxWorker against a stateful Jira', () => {
   it('files the ticket: ADF description, labels, priority; links it, audits and publishes', async () => {
@@ -47,7 +54,11 @@ describe('OutboxWorker against a stateful Jira', () => {
     await done(h);
     expect(jira.issues).toHaveLength(1);
     const [issue] = jira.issues;
-    expect(issue).toMatchObject({ summary: '[CRITICAL] MISSING_PRICE: Product 999 has no price (STORE_001)', priority: 'Highest', issueType: 'Bug' });
+    expect(issue).toMatchObject({
+      summary: '[CRITICAL] MISSING_PRICE: Product 999 has no price (STORE_001)',
+      priority: 'Highest',
+      issueType: 'Bug',
+    });
     expect(issue!.labels).toEqual(['stacklens', 'MISSING_PRICE', `stacklens-fp-${FP}`]);
     expect(JSON.stringify(issue!.description)).toContain('http://grafana/incidents/f00dfeedcafe0001');
     expect(await h.links.get(FP)).toMatchObject({ key: 'POS-1', url: `${jira.url}/browse/POS-1`, statusCategory: 'new' });
@@ -56,7 +67,18 @@ describe('OutboxWorker against a stateful Jira', () => {
     expect(h.worker.status()).toMatchObject({ jobsDone: 1, jobsFailed: 0 });
 
     // A comment job goes to the linked issue.
-    await h.outbox.put({ ...newJob({ id: 'comment:x', kind: 'comment', incidentId: FP, fingerprint: FP, payload: { count: 9, sinceLast: 8, reason: 'recurrence', actor: 'stacklens' } }, Date.now()) });
+    await h.outbox.put({
+      ...newJob(
+        {
+          id: 'comment:x',
+          kind: 'comment',
+          incidentId: FP,
+          fingerprint: FP,
+          payload: { count: 9, sinceLast: 8, reason: 'recurrence', actor: 'stacklens' },
+        },
+        Date.now(),
+      ),
+    });
     h.worker.wake();
     await done(h, 'comment:x');
     expect(issue!.comments).toHaveLength(1);
@@ -128,7 +150,7 @@ describe('OutboxWorker against a stateful Jira', () => {
     expect(h.worker.status().lastError?.message).toContain('could not be reached');
   });
 
-  it('fails a job Jira refuses (4xx) with Jira\'s own words', async () => {
+  it("fails a job Jira refuses (4xx) with Jira's own words", async () => {
     jira = await startJiraDouble({ requiredFields: [{ fieldId: 'components', name: 'Component/s' }] });
     const h = setup(jira.url);
     await h.outbox.put(createJob());
@@ -145,14 +167,22 @@ describe('OutboxWorker against a stateful Jira', () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const memory = memoryContext(jiraSettings({ baseUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}` }), new Map([[FP, incident()]]));
-      const worker = new OutboxWorker(memory.context, new GatewayCache({ timeoutMs: 200 }), SOLE_LEASE, { retry: { baseMs: 10_000 }, callTimeoutMs: 200 });
+      const memory = memoryContext(
+        jiraSettings({ baseUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}` }),
+        new Map([[FP, incident()]]),
+      );
+      const worker = new OutboxWorker(memory.context, new GatewayCache({ timeoutMs: 200 }), SOLE_LEASE, {
+        retry: { baseMs: 10_000 },
+        callTimeoutMs: 200,
+      });
       workers.push(worker);
       await memory.outbox.put(createJob());
       worker.start();
       await waitFor(() => memory.outbox.jobs.get(createJobId(FP, 0))?.lastError);
       expect(memory.outbox.jobs.get(createJobId(FP, 0))).toMatchObject({ state: 'pending', attempts: 1 });
-      expect(memory.outbox.jobs.get(createJobId(FP, 0))!.lastError).toMatch(/did not answer POST \/rest\/api\/3\/search\/jql within 200 ms/);
+      expect(memory.outbox.jobs.get(createJobId(FP, 0))!.lastError).toMatch(
+        /did not answer POST \/rest\/api\/3\/search\/jql within 200 ms/,
+      );
     } finally {
       silent.close();
     }
@@ -189,7 +219,18 @@ describe('OutboxWorker against a stateful Jira', () => {
     await done(h);
     jira.move('POS-1', 'Done');
     await h.links.save({ ...(await h.links.get(FP))!, status: 'Done', statusCategory: 'done' });
-    await h.outbox.put(newJob({ id: 'reopen:x', kind: 'reopen', incidentId: FP, fingerprint: FP, payload: { count: 5, sinceLast: 2, reason: 'regression', actor: 'stacklens' } }, Date.now()));
+    await h.outbox.put(
+      newJob(
+        {
+          id: 'reopen:x',
+          kind: 'reopen',
+          incidentId: FP,
+          fingerprint: FP,
+          payload: { count: 5, sinceLast: 2, reason: 'regression', actor: 'stacklens' },
+        },
+        Date.now(),
+      ),
+    );
     h.worker.wake();
     await done(h, 'reopen:x');
     expect(jira.issues[0]).toMatchObject({ status: 'To Do', statusCategory: 'new' });

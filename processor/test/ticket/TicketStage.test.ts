@@ -88,10 +88,27 @@ describe('TicketStage', () => {
   it('comments on a linked ticket at most once per interval, sooner when the count doubles', async () => {
     const h = harness(jiraSettings({ commentIntervalMinutes: 15 }), { throttle: { doublingGapMs: 60_000 } });
     await h.links.save(link());
-    const created = newJob({ id: 'create:f00dfeedcafe0001:0', kind: 'create', incidentId: 'f00dfeedcafe0001', fingerprint: 'f00dfeedcafe0001', payload: { count: 10, actor: 'stacklens' } }, T0);
+    const created = newJob(
+      {
+        id: 'create:f00dfeedcafe0001:0',
+        kind: 'create',
+        incidentId: 'f00dfeedcafe0001',
+        fingerprint: 'f00dfeedcafe0001',
+        payload: { count: 10, actor: 'stacklens' },
+      },
+      T0,
+    );
     await h.outbox.put({ ...created, state: 'done' });
     const at = (seconds: number) => T0 + seconds * 1000;
-    for (const [seconds, count] of [[10, 12], [30, 19], [70, 20], [100, 30], [200, 39], [1_000, 45], [1_070, 46]] as const) {
+    for (const [seconds, count] of [
+      [10, 12],
+      [30, 19],
+      [70, 20],
+      [100, 30],
+      [200, 39],
+      [1_000, 45],
+      [1_070, 46],
+    ] as const) {
       h.clock.now = at(seconds);
       h.stage.onIncidentChange(change('occurrences', incident({ count }), 1, at(seconds)));
       await h.stage.settle();

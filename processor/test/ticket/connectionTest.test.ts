@@ -15,7 +15,8 @@ async function test(options: JiraDoubleOptions, overrides: Parameters<typeof jir
   return testConnection(jiraSettings({ baseUrl: jira.url, ...overrides }), { timeoutMs: 5_000 });
 }
 
-const byName = (result: Awaited<ReturnType<typeof testConnection>>) => Object.fromEntries(result.checks.map((check) => [check.name, check]));
+const byName = (result: Awaited<ReturnType<typeof testConnection>>) =>
+  Object.fromEntries(result.checks.map((check) => [check.name, check]));
 
 describe('testConnection', () => {
   it('passes every check against a well configured project', async () => {
@@ -42,10 +43,14 @@ describe('testConnection', () => {
   });
 
   it('names an unknown project, missing permissions, an unknown issue type', async () => {
-    expect((await test({}, { projectKey: 'NOPE' })).message).toBe('project NOPE does not exist or bot@example.com cannot browse it: check the project key');
+    expect((await test({}, { projectKey: 'NOPE' })).message).toBe(
+      'project NOPE does not exist or bot@example.com cannot browse it: check the project key',
+    );
     await jira!.close();
     const permissions = await test({ permissions: ['BROWSE_PROJECTS', 'CREATE_ISSUES'] });
-    expect(permissions.message).toBe('bot@example.com lacks TRANSITION_ISSUES, ADD_COMMENTS in POS: ask a Jira admin to grant them (project settings → permissions)');
+    expect(permissions.message).toBe(
+      'bot@example.com lacks TRANSITION_ISSUES, ADD_COMMENTS in POS: ask a Jira admin to grant them (project settings → permissions)',
+    );
     await jira!.close();
     const type = await test({ issueTypes: ['Task', 'Story'] });
     expect(type.message).toBe('issue type "Bug" is not available in POS; available: Task, Story');
@@ -54,7 +59,9 @@ describe('testConnection', () => {
 
   it('finds a required field left unfilled and a priority the project lacks', async () => {
     const required = await test({ requiredFields: [{ fieldId: 'components', name: 'Component/s' }] });
-    expect(required.message).toBe('required fields StackLens does not fill: Component/s (components); make them optional or give them a default for Bug in POS');
+    expect(required.message).toBe(
+      'required fields StackLens does not fill: Component/s (components); make them optional or give them a default for Bug in POS',
+    );
     await jira!.close();
     const priority = await test({ priorities: ['High', 'Medium', 'Low'] });
     expect(priority.message).toBe('priorities Highest do not exist in POS (it has High, Medium, Low): change the priority map');

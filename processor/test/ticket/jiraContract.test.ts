@@ -18,7 +18,10 @@ const mismatches: string[] = [];
 
 beforeAll(async () => {
   prism = await startPrismJira();
-  jira = new JiraGateway(jiraSettings({ baseUrl: prism.url }), { timeoutMs: 20_000, onSchemaMismatch: (report) => mismatches.push(report) });
+  jira = new JiraGateway(jiraSettings({ baseUrl: prism.url }), {
+    timeoutMs: 20_000,
+    onSchemaMismatch: (report) => mismatches.push(report),
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -4,13 +4,25 @@ import { classifyJiraError, jiraText, JiraTimeoutError } from '../../src/ticket/
 
 describe('classifyJiraError', () => {
   it('waits on 429 for Retry-After, retries 5xx, network errors and time-outs, gives up on other 4xx', () => {
-    expect(classifyJiraError(new RateLimitError('x', 'Too Many Requests', {}, { retryAfterMs: 2_000 }))).toMatchObject({ kind: 'rate-limit', retryAfterMs: 2_000, status: 429 });
+    expect(classifyJiraError(new RateLimitError('x', 'Too Many Requests', {}, { retryAfterMs: 2_000 }))).toMatchObject({
+      kind: 'rate-limit',
+      retryAfterMs: 2_000,
+      status: 429,
+    });
     expect(classifyJiraError(new ServerError('x', 502, 'Bad Gateway', '<html><b>upstream</b> down</html>'))).toEqual({
       kind: 'transient',
       status: 502,
       message: 'Jira answered 502 Bad Gateway: upstream down',
     });
-    expect(classifyJiraError(new NetworkError('Request to https://x.atlassian.net/rest/api/3/issue?a=1 failed: fetch failed (ENOTFOUND)', { cause: null, code: 'ENOTFOUND', transient: true }))).toEqual({
+    expect(
+      classifyJiraError(
+        new NetworkError('Request to https://x.atlassian.net/rest/api/3/issue?a=1 failed: fetch failed (ENOTFOUND)', {
+          cause: null,
+          code: 'ENOTFOUND',
+          transient: true,
+        }),
+      ),
+    ).toEqual({
       kind: 'transient',
       message: 'Jira could not be reached: host not found (https://x.atlassian.net/rest/api/3/issue)',
     });
@@ -23,7 +35,7 @@ describe('classifyJiraError', () => {
     expect(classifyJiraError(new TypeError('bug'))).toEqual({ kind: 'permanent', message: 'the Jira call failed: bug' });
   });
 
-  it('keeps Jira\'s error text short and says nothing when there is none', () => {
+  it("keeps Jira's error text short and says nothing when there is none", () => {
     expect(jiraText(undefined)).toBe('');
     expect(jiraText({ message: 'gone' })).toBe(': gone');
     expect(jiraText('y'.repeat(5_000)).length).toBeLessThanOrEqual(1_002);

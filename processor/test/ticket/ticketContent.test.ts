@@ -91,7 +91,9 @@ describe('ticket description (ADF)', () => {
   });
 
   it('has no empty text nodes (Jira refuses them)', () => {
-    const json = JSON.stringify(ticketDescription({ incident: incident({ exceptionType: '', samples: [{ ...incident().samples[0]!, kioskId: '', storeId: '' }] }) }));
+    const json = JSON.stringify(
+      ticketDescription({ incident: incident({ exceptionType: '', samples: [{ ...incident().samples[0]!, kioskId: '', storeId: '' }] }) }),
+    );
     expect(json).not.toContain('"text":""');
   });
 
@@ -101,7 +103,11 @@ describe('ticket description (ADF)', () => {
     const stores = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`STORE_${i}_${big.slice(0, 300)}`, i]));
     const described = ticketDescription({
       incident: incident({ samples, storeCounts: stores, kioskCounts: stores, title: big }),
-      analysis: { ...analysis, rootCause: big, fixes: Array.from({ length: 50 }, (_, i) => ({ ...analysis.fixes[0]!, rank: i + 1, action: big })) },
+      analysis: {
+        ...analysis,
+        rootCause: big,
+        fixes: Array.from({ length: 50 }, (_, i) => ({ ...analysis.fixes[0]!, rank: i + 1, action: big })),
+      },
       notes: big.repeat(10),
     });
     expect(JSON.stringify(described).length).toBeLessThanOrEqual(MAX_DESCRIPTION_JSON);

@@ -56,7 +56,13 @@ export class AiConfigStore {
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
 
-  constructor(settings: SettingsStore, env: AiEnv, log: FastifyBaseLogger, apply: (effective: EffectiveAiConfig) => void, refreshMs = 5_000) {
+  constructor(
+    settings: SettingsStore,
+    env: AiEnv,
+    log: FastifyBaseLogger,
+    apply: (effective: EffectiveAiConfig) => void,
+    refreshMs = 5_000,
+  ) {
     this.#settings = settings;
     this.#env = env;
     this.#log = log;
@@ -180,7 +186,8 @@ export class AiConfigStore {
       await this.refresh();
       this.#failing = false;
     } catch (error) {
-      if (!this.#failing) this.#log.error({ err: error }, 'could not read the saved AI settings; the last known ones stay in force, trying again');
+      if (!this.#failing)
+        this.#log.error({ err: error }, 'could not read the saved AI settings; the last known ones stay in force, trying again');
       this.#failing = true;
     }
   }

@@ -102,7 +102,10 @@ export class ClickHouseSimilarIncidents implements SimilarIncidentFinder {
       ),
     ]);
     const known = new Map<string, Known>(
-      incidents.map((row) => [row.id, { ...row, lastSeenMs: Number(row.lastSeenMs), grams: this.#incidents.get(row.id)?.grams ?? ngramsOf(row.title) }]),
+      incidents.map((row) => [
+        row.id,
+        { ...row, lastSeenMs: Number(row.lastSeenMs), grams: this.#incidents.get(row.id)?.grams ?? ngramsOf(row.title) },
+      ]),
     );
     // What this receiver learnt since the query began is newer than the snapshot.
     for (const [id, incident] of this.#incidents) if ((known.get(id)?.lastSeenMs ?? -1) < incident.lastSeenMs) known.set(id, incident);
@@ -111,7 +114,8 @@ export class ClickHouseSimilarIncidents implements SimilarIncidentFinder {
       const analysis = JSON.parse(row.analysis) as Analysis;
       analysisOf.set(analysis.incidentId, analysis);
     }
-    for (const [id, analysis] of this.#analyses) if ((analysisOf.get(id)?.createdAt ?? -1) < analysis.createdAt) analysisOf.set(id, analysis);
+    for (const [id, analysis] of this.#analyses)
+      if ((analysisOf.get(id)?.createdAt ?? -1) < analysis.createdAt) analysisOf.set(id, analysis);
     this.#incidents = known;
     this.#analyses = analysisOf;
     this.#links = new Map(links.map(({ fingerprint, issueKey, statusCategory }) => [fingerprint, { issueKey, statusCategory }]));

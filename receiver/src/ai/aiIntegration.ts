@@ -29,8 +29,15 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
   const env = readAiEnv(context.config.env);
   const similar = new ClickHouseSimilarIncidents(
     store.transport,
-    { incidents: incidentTables(store.database).incidents, analyses: analysesTable(store.database), links: jiraTables(store.database).links },
-    { refreshMs: options.similarRefreshMs, onError: (error) => log.warn({ err: error }, 'AI enrichment: could not read the similar-incident snapshot; the last one stays') },
+    {
+      incidents: incidentTables(store.database).incidents,
+      analyses: analysesTable(store.database),
+      links: jiraTables(store.database).links,
+    },
+    {
+      refreshMs: options.similarRefreshMs,
+      onError: (error) => log.warn({ err: error }, 'AI enrichment: could not read the similar-incident snapshot; the last one stays'),
+    },
   );
   const analyses = new ClickHouseAnalysisStore(store.transport, analysesTable(store.database), (saved) => similar.noteAnalyses(saved));
   const offline = new OfflineAnalyser();
@@ -44,7 +51,13 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
     retryAfterMs: options.retryAfterMs,
     onError: (error) => log.warn({ err: error }, 'AI enrichment: a step failed (the analysis goes on without it)'),
   });
-  const config = new AiConfigStore(context.settings, env, log, (effective) => stage.configure(stageSettings(effective)), options.configRefreshMs);
+  const config = new AiConfigStore(
+    context.settings,
+    env,
+    log,
+    (effective) => stage.configure(stageSettings(effective)),
+    options.configRefreshMs,
+  );
   await config.start();
   void similar.start();
 

@@ -16,7 +16,11 @@ const limit = (name: keyof typeof AI_LIMITS, description: string) =>
   ({ type: 'integer', minimum: AI_LIMITS[name].min, maximum: AI_LIMITS[name].max, description }) as const;
 
 const settingsProperties = {
-  provider: { type: 'string', enum: ['offline', 'openai'], description: '`openai`: any OpenAI-compatible endpoint; `offline`: the knowledge base only.' },
+  provider: {
+    type: 'string',
+    enum: ['offline', 'openai'],
+    description: '`openai`: any OpenAI-compatible endpoint; `offline`: the knowledge base only.',
+  },
   model: { type: 'string', minLength: 1, maxLength: 200, description: 'The model name the endpoint knows (e.g. gpt-4o-mini, llama3.1).' },
   timeoutMs: limit('timeoutMs', 'Longest wait for a model answer; the offline answer follows.'),
   maxConcurrent: limit('maxConcurrent', 'Model calls at once.'),
@@ -33,7 +37,8 @@ const inputSchema = {
       type: 'string',
       minLength: 1,
       maxLength: 2_000,
-      description: 'An OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, LM Studio…), e.g. http://127.0.0.1:11434/v1; OpenAI when absent.',
+      description:
+        'An OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, LM Studio…), e.g. http://127.0.0.1:11434/v1; OpenAI when absent.',
     },
     apiKey: {
       type: 'string',
@@ -46,12 +51,28 @@ const inputSchema = {
 
 const viewSchema = {
   type: 'object',
-  required: ['provider', 'baseUrl', 'model', 'apiKeySet', 'timeoutMs', 'maxConcurrent', 'ratePerMinute', 'source', 'updatedAt', 'knowledgeBase', 'stats'],
+  required: [
+    'provider',
+    'baseUrl',
+    'model',
+    'apiKeySet',
+    'timeoutMs',
+    'maxConcurrent',
+    'ratePerMinute',
+    'source',
+    'updatedAt',
+    'knowledgeBase',
+    'stats',
+  ],
   properties: {
     ...settingsProperties,
     baseUrl: { type: ['string', 'null'], description: 'null: OpenAI itself.' },
     apiKeySet: { type: 'boolean', description: 'Whether a key is in force (the key itself is never returned).' },
-    source: { type: 'string', enum: ['api', 'environment'], description: 'Saved through this API, or OPENAI_* / STACKLENS_AI_* variables.' },
+    source: {
+      type: 'string',
+      enum: ['api', 'environment'],
+      description: 'Saved through this API, or OPENAI_* / STACKLENS_AI_* variables.',
+    },
     updatedAt: { type: ['string', 'null'], format: 'date-time' },
     knowledgeBase: { type: 'string', description: "The offline analyser's knowledge base version." },
     stats: {
@@ -95,7 +116,8 @@ export const aiRoutes: FastifyPluginAsync<AiRouteOptions> = async (app, { config
     {
       schema: {
         summary: 'Save the AI analyser settings (shared by every receiver on the store; the key sealed with AES-256-GCM)',
-        description: 'Fields left out take the defaults of the environment (OPENAI_MODEL, STACKLENS_AI_*). Takes effect at once, without a restart.',
+        description:
+          'Fields left out take the defaults of the environment (OPENAI_MODEL, STACKLENS_AI_*). Takes effect at once, without a restart.',
         tags: TAGS,
         security: BEARER,
         body: inputSchema,

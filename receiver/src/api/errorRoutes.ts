@@ -57,17 +57,13 @@ const errorsSchema = {
 
 /** GET /errors: the detected error records behind the incidents. */
 export const errorRoutes: FastifyPluginAsync<ErrorRouteOptions> = async (app, { errors }) => {
-  app.get<{ Querystring: ErrorsQuery }>(
-    '/errors',
-    { schema: errorsSchema, onRequest: app.requireRole('viewer') },
-    async (request) => {
-      const { from, to, ...filters } = request.query;
-      const fromMs = from === undefined ? undefined : Date.parse(from);
-      const toMs = to === undefined ? undefined : Date.parse(to);
-      if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
-        throw new ApiError('VALIDATION_FAILED', 'querystring.from must not be after querystring.to');
-      }
-      return errors.list({ ...filters, fromMs, toMs });
-    },
-  );
+  app.get<{ Querystring: ErrorsQuery }>('/errors', { schema: errorsSchema, onRequest: app.requireRole('viewer') }, async (request) => {
+    const { from, to, ...filters } = request.query;
+    const fromMs = from === undefined ? undefined : Date.parse(from);
+    const toMs = to === undefined ? undefined : Date.parse(to);
+    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
+      throw new ApiError('VALIDATION_FAILED', 'querystring.from must not be after querystring.to');
+    }
+    return errors.list({ ...filters, fromMs, toMs });
+  });
 };

@@ -4,14 +4,7 @@ import type { IncidentQueries } from '../incidents/IncidentQueries.ts';
 import type { IncidentView } from '../incidents/incidentRow.ts';
 import type { IncidentAnnotations } from '../integrations/Integration.ts';
 import { ApiError } from './ApiError.ts';
-import {
-  BEARER,
-  errorResponses,
-  filterString,
-  INCIDENT_STATUSES,
-  pageQuery,
-  severityFilter,
-} from './schemas.ts';
+import { BEARER, errorResponses, filterString, INCIDENT_STATUSES, pageQuery, severityFilter } from './schemas.ts';
 
 /** The changes a person can make to an incident; they go through the tracker so the live feed sees them. */
 export interface IncidentActions {
@@ -164,25 +157,24 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
 
 /** GET /incidents, GET /incidents/:id, POST /incidents/:id/ack and /resolve. */
 export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions, annotations = {} }) => {
-  app.get<{ Querystring: IncidentsQuery }>(
-    '/incidents',
-    { schema: listSchema, onRequest: app.requireRole('viewer') },
-    async (request) => {
-      const page = await incidents.list(request.query);
-      const { analyses, tickets } = await annotate(annotations, page.items.map((incident) => incident.id));
-      const items = page.items.map((incident) => {
-        const analysis = analyses.get(incident.id);
-        return {
-          ...incident,
-          analysis: analysis
-            ? { analyser: analysis.analyser, summary: analysis.summary, category: analysis.category, confidence: analysis.confidence }
-            : null,
-          ticket: ticketView(tickets.get(incident.id)),
-        };
-      });
-      return { total: page.total, items };
-    },
-  );
+  app.get<{ Querystring: IncidentsQuery }>('/incidents', { schema: listSchema, onRequest: app.requireRole('viewer') }, async (request) => {
+    const page = await incidents.list(request.query);
+    const { analyses, tickets } = await annotate(
+      annotations,
+      page.items.map((incident) => incident.id),
+    );
+    const items = page.items.map((incident) => {
+      const analysis = analyses.get(incident.id);
+      return {
+        ...incident,
+        analysis: analysis
+          ? { analyser: analysis.analyser, summary: analysis.summary, category: analysis.category, confidence: analysis.confidence }
+          : null,
+        ticket: ticketView(tickets.get(incident.id)),
+      };
+    });
+    return { total: page.total, items };
+  });
 
   app.get<{ Params: IdParams; Querystring: DetailQuery }>(
     '/incidents/:id',

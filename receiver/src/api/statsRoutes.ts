@@ -20,8 +20,8 @@ const statsSchema = {
   description:
     'Over everything the incident tables keep (the retention). `openTickets` counts unresolved incidents with a ' +
     '`ticket.created` audit entry, so it stays 0 until the ticket stage creates tickets; `timeToTicketMs` is null ' +
-    'until then. `timeToDetectMs`: from a record\'s own timestamp to its detection, over the occurrences kept (null ' +
-    'when there are none). `timeToTicketMs`: from an incident\'s first occurrence to its first `ticket.created`. ' +
+    "until then. `timeToDetectMs`: from a record's own timestamp to its detection, over the occurrences kept (null " +
+    "when there are none). `timeToTicketMs`: from an incident's first occurrence to its first `ticket.created`. " +
     'Needs the viewer (or admin) token.',
   tags: ['stats'],
   security: BEARER,

@@ -60,9 +60,7 @@ export class ClickHouseIncidentRepository implements IncidentRepository {
   }
 
   async loadIncidents(): Promise<Incident[]> {
-    const rows = await this.#transport.query<IncidentRow>(
-      `SELECT ${INCIDENT_SELECT} FROM ${this.tables.incidents} FINAL ORDER BY id`,
-    );
+    const rows = await this.#transport.query<IncidentRow>(`SELECT ${INCIDENT_SELECT} FROM ${this.tables.incidents} FINAL ORDER BY id`);
     return rows.map((row) => {
       this.#versions.set(row.id, Math.max(this.#versions.get(row.id) ?? 0, Number(row.version)));
       return incidentFromRow(row);

@@ -57,9 +57,7 @@ export class StatsQueries {
       this.#read<{ severity: string; incidents: Num; open: Num }>(
         `SELECT severity, count() AS incidents, countIf(status != 'resolved') AS open FROM ${incidents} FINAL GROUP BY severity`,
       ),
-      this.#read<{ severity: string; occurrences: Num }>(
-        `SELECT severity, count() AS occurrences FROM ${occurrences} GROUP BY severity`,
-      ),
+      this.#read<{ severity: string; occurrences: Num }>(`SELECT severity, count() AS occurrences FROM ${occurrences} GROUP BY severity`),
       this.#read<{ storeId: string; occurrences: Num; incidents: Num }>(
         `SELECT storeId, count() AS occurrences, uniqExact(incidentId) AS incidents FROM ${occurrences}
 WHERE storeId != '' GROUP BY storeId ORDER BY occurrences DESC, storeId LIMIT ${STORE_LIMIT}`,
@@ -81,9 +79,10 @@ WHERE status != 'resolved' AND id IN (SELECT incidentId FROM ${audit} WHERE stag
       ),
     ]);
 
-    const bySeverity = Object.fromEntries(
-      SEVERITIES.map((severity) => [severity, { incidents: 0, open: 0, occurrences: 0 }]),
-    ) as Record<Severity, SeverityStats>;
+    const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, { incidents: 0, open: 0, occurrences: 0 }])) as Record<
+      Severity,
+      SeverityStats
+    >;
     const totals = { incidents: 0, occurrences: 0, openIncidents: 0 };
     for (const row of incidentRows) {
       const entry = bySeverity[row.severity as Severity];

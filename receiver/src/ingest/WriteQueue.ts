@@ -90,7 +90,13 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   /** Writes accepted and not yet settled, by token: the same request again joins the first. */
   readonly #unsettled = new Map<string, Promise<boolean>>();
   readonly #stored: RecentTokens;
-  readonly #stats = { rowsWritten: 0, batchesWritten: 0, failedBatches: 0, duplicatesSkipped: 0, lastError: undefined as string | undefined };
+  readonly #stats = {
+    rowsWritten: 0,
+    batchesWritten: 0,
+    failedBatches: 0,
+    duplicatesSkipped: 0,
+    lastError: undefined as string | undefined,
+  };
 
   constructor(write: BatchWriter<Payload>, options: WriteQueueOptions) {
     this.#write = write;
@@ -108,9 +114,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
     if (known) return known;
     if (this.#closed) return Promise.reject(new QueueClosedError('the receiver is shutting down'));
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueuedRows) {
-      return Promise.reject(
-        new QueueFullError(`write queue full: ${this.#queuedRows} rows waiting for the store`),
-      );
+      return Promise.reject(new QueueFullError(`write queue full: ${this.#queuedRows} rows waiting for the store`));
     }
     const written = new Promise<void>((resolve, reject) => {
       this.#pending.push({ payload, rows, token, resolve, reject });

@@ -3,7 +3,18 @@ import type { LinkStore } from '@stacklens/processor/ticket';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
 import { VersionClock } from '../store/VersionClock.ts';
 
-const COLUMNS = ['fingerprint', 'incidentId', 'issueKey', 'url', 'status', 'statusCategory', 'createdAt', 'updatedAt', 'version', 'deleted'] as const;
+const COLUMNS = [
+  'fingerprint',
+  'incidentId',
+  'issueKey',
+  'url',
+  'status',
+  'statusCategory',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'deleted',
+] as const;
 
 // Aliases differ from the column names: ClickHouse would let an alias shadow its column in WHERE and ORDER BY.
 const SELECT = `fingerprint, incidentId, issueKey, url, status, statusCategory,
@@ -50,16 +61,34 @@ export class ClickHouseLinkStore implements LinkStore {
   }
 
   async count(): Promise<number> {
-    const [row] = await this.#transport.query<{ links: number | string }>(`SELECT count() AS links FROM ${this.#table} FINAL WHERE deleted = 0`);
+    const [row] = await this.#transport.query<{ links: number | string }>(
+      `SELECT count() AS links FROM ${this.#table} FINAL WHERE deleted = 0`,
+    );
     return Number(row?.links ?? 0);
   }
 
   async save(link: TicketLink): Promise<void> {
-    const row = [link.fingerprint, link.incidentId, link.key, link.url, link.status, link.statusCategory, Math.trunc(link.createdAt), Math.trunc(link.updatedAt), this.#versions.next(), 0];
+    const row = [
+      link.fingerprint,
+      link.incidentId,
+      link.key,
+      link.url,
+      link.status,
+      link.statusCategory,
+      Math.trunc(link.createdAt),
+      Math.trunc(link.updatedAt),
+      this.#versions.next(),
+      0,
+    ];
     await this.#transport.insertCompactJson(this.#table, COLUMNS, `${JSON.stringify(row)}\n`);
   }
 
-  async #select(where: string, params: Record<string, string | ReadonlyArray<string>>, limit: number, orderBy = 'fingerprint'): Promise<TicketLink[]> {
+  async #select(
+    where: string,
+    params: Record<string, string | ReadonlyArray<string>>,
+    limit: number,
+    orderBy = 'fingerprint',
+  ): Promise<TicketLink[]> {
     const rows = await this.#transport.query<LinkRow>(
       `SELECT ${SELECT} FROM ${this.#table} FINAL WHERE deleted = 0 AND ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32}`,
       { ...params, limit },

@@ -3,8 +3,20 @@ import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
 import { VersionClock } from '../store/VersionClock.ts';
 
 const COLUMNS = [
-  'id', 'kind', 'incidentId', 'fingerprint', 'payload', 'state', 'attempts', 'nextAttemptAt', 'firstAttemptAt',
-  'lastError', 'result', 'createdAt', 'updatedAt', 'version',
+  'id',
+  'kind',
+  'incidentId',
+  'fingerprint',
+  'payload',
+  'state',
+  'attempts',
+  'nextAttemptAt',
+  'firstAttemptAt',
+  'lastError',
+  'result',
+  'createdAt',
+  'updatedAt',
+  'version',
 ] as const;
 
 // Aliases differ from the column names: ClickHouse would let an alias shadow its column in WHERE and ORDER BY.
@@ -45,9 +57,20 @@ export class ClickHouseOutboxStore implements OutboxStore {
 
   async put(job: OutboxJob): Promise<void> {
     const row = [
-      job.id, job.kind, job.incidentId, job.fingerprint, JSON.stringify(job.payload), job.state, job.attempts,
-      Math.trunc(job.nextAttemptAt), Math.trunc(job.firstAttemptAt), job.lastError, job.result,
-      Math.trunc(job.createdAt), Math.trunc(job.updatedAt), this.#versions.next(),
+      job.id,
+      job.kind,
+      job.incidentId,
+      job.fingerprint,
+      JSON.stringify(job.payload),
+      job.state,
+      job.attempts,
+      Math.trunc(job.nextAttemptAt),
+      Math.trunc(job.firstAttemptAt),
+      job.lastError,
+      job.result,
+      Math.trunc(job.createdAt),
+      Math.trunc(job.updatedAt),
+      this.#versions.next(),
     ];
     await this.#transport.insertCompactJson(this.#table, COLUMNS, `${JSON.stringify(row)}\n`);
   }
@@ -73,7 +96,14 @@ export class ClickHouseOutboxStore implements OutboxStore {
   }
 
   async latest(fingerprint: string, kinds: ReadonlyArray<JobKind>): Promise<OutboxJob | undefined> {
-    return (await this.#select('fingerprint = {fingerprint:String} AND kind IN {kinds:Array(String)}', { fingerprint, kinds }, 'createdAt DESC, id DESC', 1))[0];
+    return (
+      await this.#select(
+        'fingerprint = {fingerprint:String} AND kind IN {kinds:Array(String)}',
+        { fingerprint, kinds },
+        'createdAt DESC, id DESC',
+        1,
+      )
+    )[0];
   }
 
   async counts(): Promise<OutboxCounts> {
@@ -95,7 +125,12 @@ export class ClickHouseOutboxStore implements OutboxStore {
     return this.#select(`state = 'failed'`, {}, 'updatedAt DESC', limit);
   }
 
-  async #select(where: string, params: Record<string, string | number | ReadonlyArray<string>>, orderBy: string, limit: number): Promise<OutboxJob[]> {
+  async #select(
+    where: string,
+    params: Record<string, string | number | ReadonlyArray<string>>,
+    orderBy: string,
+    limit: number,
+  ): Promise<OutboxJob[]> {
     const rows = await this.#transport.query<JobRow>(
       `SELECT ${SELECT} FROM ${this.#table} FINAL WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32}`,
       { ...params, limit },

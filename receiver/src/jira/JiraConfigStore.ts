@@ -16,7 +16,9 @@ export const JIRA_TEST_SETTING = 'jira.test';
 export type StoredJiraConfig = Omit<JiraSettings, 'apiToken'>;
 
 /** What PUT /api/integrations/jira takes. */
-export interface JiraConfigInput extends Partial<Omit<StoredJiraConfig, 'baseUrl' | 'email' | 'projectKey' | 'issueType' | 'enabled' | 'autoCreate'>> {
+export interface JiraConfigInput extends Partial<
+  Omit<StoredJiraConfig, 'baseUrl' | 'email' | 'projectKey' | 'issueType' | 'enabled' | 'autoCreate'>
+> {
   baseUrl: string;
   email: string;
   projectKey: string;
@@ -83,7 +85,8 @@ export class JiraConfigStore implements JiraSettingsSource {
       await this.refresh();
       this.#failing = false;
     } catch (error) {
-      if (!this.#failing) this.#log.error({ err: error }, 'could not read the saved Jira settings; the last known ones stay in force, trying again');
+      if (!this.#failing)
+        this.#log.error({ err: error }, 'could not read the saved Jira settings; the last known ones stay in force, trying again');
       this.#failing = true;
     }
   }
@@ -160,7 +163,9 @@ export class JiraConfigStore implements JiraSettingsSource {
     if (apiToken === undefined) {
       if (!known?.apiToken) throw new JiraConfigError('apiToken is required: no token is saved yet');
       if (known.baseUrl !== baseUrl || known.email !== email) {
-        throw new JiraConfigError('apiToken is required when the site URL or e-mail changes: a saved token is only sent to the site it was entered for');
+        throw new JiraConfigError(
+          'apiToken is required when the site URL or e-mail changes: a saved token is only sent to the site it was entered for',
+        );
       }
       apiToken = known.apiToken;
     }
@@ -204,12 +209,18 @@ export class JiraConfigStore implements JiraSettingsSource {
   }
 
   async recordTest(result: ConnectionTestResult): Promise<void> {
-    const test: StoredTest = { lastTestedAt: result.testedAt, testStatus: result.ok ? 'ok' : 'failed', testError: result.ok ? null : result.message };
+    const test: StoredTest = {
+      lastTestedAt: result.testedAt,
+      testStatus: result.ok ? 'ok' : 'failed',
+      testError: result.ok ? null : result.message,
+    };
     await this.#settings.write(JIRA_TEST_SETTING, { ...test });
     this.#snapshot = { ...this.#snapshot, test };
   }
 }
 
 function fromEnv(env: JiraEnv): Snapshot {
-  return env.settings ? { source: 'environment', settings: env.settings, webhookSecret: env.webhookSecret } : { source: 'none', webhookSecret: env.webhookSecret };
+  return env.settings
+    ? { source: 'environment', settings: env.settings, webhookSecret: env.webhookSecret }
+    : { source: 'none', webhookSecret: env.webhookSecret };
 }

@@ -1,4 +1,10 @@
-import { DEFAULT_COMMENT_INTERVAL_MINUTES, DEFAULT_ISSUE_TYPE, DEFAULT_PRIORITY_MAP, type JiraSettings, type RegressionPolicy } from '@stacklens/processor/ticket';
+import {
+  DEFAULT_COMMENT_INTERVAL_MINUTES,
+  DEFAULT_ISSUE_TYPE,
+  DEFAULT_PRIORITY_MAP,
+  type JiraSettings,
+  type RegressionPolicy,
+} from '@stacklens/processor/ticket';
 import { ConfigError, type Env } from '../config.ts';
 
 /** What the environment says about Jira (JIRA_*): the settings when the four needed variables are set, and the integration's own knobs. */
@@ -25,7 +31,8 @@ export function readJiraEnv(env: Env): JiraEnv {
   if (given.length < NEEDED.length) return { ...result, incomplete: NEEDED.filter((name) => !env[name]) };
   const baseUrl = siteUrl(env.JIRA_BASE_URL!, 'JIRA_BASE_URL');
   const projectKey = env.JIRA_PROJECT_KEY!;
-  if (!PROJECT_KEY.test(projectKey)) throw new ConfigError(`JIRA_PROJECT_KEY=${JSON.stringify(projectKey)}: expected a Jira project key such as POS`);
+  if (!PROJECT_KEY.test(projectKey))
+    throw new ConfigError(`JIRA_PROJECT_KEY=${JSON.stringify(projectKey)}: expected a Jira project key such as POS`);
   return {
     ...result,
     settings: {
@@ -78,6 +85,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
   return value;
 }

@@ -65,11 +65,13 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const termMs = options.leaseTermMs ?? Math.max(60_000, 4 * callTimeoutMs);
   // A job starts only while the lease outlasts its call, and the holder sees at least ¾ of a term ahead.
-  if (termMs * 0.75 < callTimeoutMs) throw new Error(`the Jira lease term (${termMs} ms) must be at least 4/3 of the call time-out (${callTimeoutMs} ms)`);
+  if (termMs * 0.75 < callTimeoutMs)
+    throw new Error(`the Jira lease term (${termMs} ms) must be at least 4/3 of the call time-out (${callTimeoutMs} ms)`);
   const lease = new ClickHouseLease(store.transport, tables.lease, {
     termMs,
     owner: options.leaseOwner ?? leaseOwnerOf(context.config.dataDir),
-    onError: (error) => log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
+    onError: (error) =>
+      log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
   });
   const pollIntervalMs = options.sync?.pollIntervalMs ?? env.pollIntervalMs;
   const ticketing = createTicketing(
@@ -88,7 +90,11 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
     {
       ...options,
       lease,
-      gateway: { timeoutMs: callTimeoutMs, onSchemaMismatch: (report) => log.debug(`Jira answered outside jira.js's schema: ${report}`), ...options.gateway },
+      gateway: {
+        timeoutMs: callTimeoutMs,
+        onSchemaMismatch: (report) => log.debug(`Jira answered outside jira.js's schema: ${report}`),
+        ...options.gateway,
+      },
       worker: { callTimeoutMs, ...options.worker },
       sync: { ...options.sync, pollIntervalMs },
     },
@@ -96,7 +102,10 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
   await config.start();
   await lease.start();
   ticketing.start();
-  if (config.current()) log.info(`Jira: tickets go to ${config.current()!.baseUrl} (project ${config.current()!.projectKey}, configured through ${config.source === 'api' ? 'the API' : 'JIRA_* variables'})`);
+  if (config.current())
+    log.info(
+      `Jira: tickets go to ${config.current()!.baseUrl} (project ${config.current()!.projectKey}, configured through ${config.source === 'api' ? 'the API' : 'JIRA_* variables'})`,
+    );
 
   return {
     name: 'jira',

@@ -94,7 +94,10 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
     async (request) => {
       const candidate = request.body && Object.keys(request.body).length > 0 ? request.body : undefined;
       if (!candidate && !config.current()) {
-        throw new ApiError('CONFLICT', 'Jira is not configured: save a configuration with PUT /api/integrations/jira, or send the settings to test');
+        throw new ApiError(
+          'CONFLICT',
+          'Jira is not configured: save a configuration with PUT /api/integrations/jira, or send the settings to test',
+        );
       }
       const settings = candidate ? resolveOrRefuse(config, candidate) : config.current()!;
       const result = await testConnection(settings, { timeoutMs: options.testTimeoutMs });
@@ -130,7 +133,11 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
         queue: { ...queue, nextAttemptAt: iso(queue.nextAttemptAt) },
         failures: failures.map(jobView),
         links,
-        poll: { intervalSeconds: Math.round(options.pollIntervalMs / 1000), lastPollAt: iso(ticketing.sync.lastPollAt), lastError: ticketing.sync.lastPollError ?? null },
+        poll: {
+          intervalSeconds: Math.round(options.pollIntervalMs / 1000),
+          lastPollAt: iso(ticketing.sync.lastPollAt),
+          lastError: ticketing.sync.lastPollError ?? null,
+        },
       };
     },
   );

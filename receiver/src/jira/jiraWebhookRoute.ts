@@ -38,21 +38,27 @@ export const jiraWebhookRoute: FastifyPluginAsync<JiraWebhookOptions> = async (a
     {
       schema: {
         summary: "Jira's issue events (status changes of linked tickets)",
-        description: 'Authenticated by the shared secret (JIRA_WEBHOOK_SECRET or webhookSecret): an X-Hub-Signature HMAC-SHA256 of the body, or ?secret=.',
+        description:
+          'Authenticated by the shared secret (JIRA_WEBHOOK_SECRET or webhookSecret): an X-Hub-Signature HMAC-SHA256 of the body, or ?secret=.',
         tags: ['jira'],
         security: [],
         querystring: { type: 'object', additionalProperties: false, properties: { secret: { type: 'string', maxLength: 256 } } },
         // Jira's payload is large and evolves: only the parts read here are described.
         body: { type: 'object', additionalProperties: true, properties: { webhookEvent: { type: 'string' }, issue: { type: 'object' } } },
         response: {
-          200: { type: 'object', required: ['applied'], properties: { applied: { type: 'boolean', description: 'A linked ticket changed status.' } } },
+          200: {
+            type: 'object',
+            required: ['applied'],
+            properties: { applied: { type: 'boolean', description: 'A linked ticket changed status.' } },
+          },
           ...errorResponses(400, 401, 404),
         },
       },
     },
     async (request) => {
       const expected = secret();
-      if (!expected) throw new ApiError('NOT_FOUND', 'the Jira webhook is off: set JIRA_WEBHOOK_SECRET or webhookSecret in the Jira configuration');
+      if (!expected)
+        throw new ApiError('NOT_FOUND', 'the Jira webhook is off: set JIRA_WEBHOOK_SECRET or webhookSecret in the Jira configuration');
       if (!authentic(request.headers['x-hub-signature'], request.query.secret, rawBodies.get(request) ?? '', expected)) {
         throw new ApiError('UNAUTHORIZED', 'the webhook signature or secret does not match');
       }

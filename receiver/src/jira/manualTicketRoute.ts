@@ -33,7 +33,11 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
           required: ['id'],
           properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
         },
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { notes: { type: 'string', maxLength: 4000, description: 'Added to the description.' } } },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { notes: { type: 'string', maxLength: 4000, description: 'Added to the description.' } },
+        },
         response: {
           200: {
             type: 'object',
@@ -60,7 +64,10 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
       const result = await stage.requestTicket(incident, notes, API_ACTOR);
       if (result.status === 'linked') {
         const { ticket } = result;
-        return { status: 'linked', ticket: { ...ticket, createdAt: new Date(ticket.createdAt).toISOString(), updatedAt: new Date(ticket.updatedAt).toISOString() } };
+        return {
+          status: 'linked',
+          ticket: { ...ticket, createdAt: new Date(ticket.createdAt).toISOString(), updatedAt: new Date(ticket.updatedAt).toISOString() },
+        };
       }
       return reply.code(202).send({ status: 'queued', job: jobView(result.job) });
     },

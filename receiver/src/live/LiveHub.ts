@@ -35,7 +35,13 @@ export class LiveHub {
   #unsubscribe: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
-  readonly #counters: LiveHubCounters = { accepted: 0, eventsSent: 0, slowClientsDropped: 0, unresponsiveTerminated: 0, peakBufferedBytes: 0 };
+  readonly #counters: LiveHubCounters = {
+    accepted: 0,
+    eventsSent: 0,
+    slowClientsDropped: 0,
+    unresponsiveTerminated: 0,
+    peakBufferedBytes: 0,
+  };
   readonly #observer: ConnectionObserver = {
     sent: (bufferedAmount) => {
       if (bufferedAmount > this.#counters.peakBufferedBytes) this.#counters.peakBufferedBytes = bufferedAmount;

@@ -159,13 +159,17 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
     },
   );
 
-  app.get('/live/stats', { schema: withErrors(statsSchema, 401), onRequest: app.requireRole('viewer') }, async (): Promise<LiveFeedStats> => ({
-    connections: hub.connections,
-    ...hub.counters,
-    ticketsIssued: tickets.issued,
-    ticketsOutstanding: tickets.outstanding,
-    ticketsRefused: tickets.refused,
-  }));
+  app.get(
+    '/live/stats',
+    { schema: withErrors(statsSchema, 401), onRequest: app.requireRole('viewer') },
+    async (): Promise<LiveFeedStats> => ({
+      connections: hub.connections,
+      ...hub.counters,
+      ticketsIssued: tickets.issued,
+      ticketsOutstanding: tickets.outstanding,
+      ticketsRefused: tickets.refused,
+    }),
+  );
 
   // A refused upgrade ends its connection (@fastify/websocket destroys the socket): say so, or a keep-alive client reuses a dead socket.
   app.addHook('onSend', async (request, reply) => {
@@ -190,7 +194,11 @@ export const liveFeedRoutes: FastifyPluginAsync<LiveFeedOptions> = async (app, o
       reply
         .code(426)
         .header('upgrade', 'websocket')
-        .send({ statusCode: 426, code: 'UPGRADE_REQUIRED', message: 'this is a WebSocket endpoint: open it with a ticket from POST /api/live/ticket' }),
+        .send({
+          statusCode: 426,
+          code: 'UPGRADE_REQUIRED',
+          message: 'this is a WebSocket endpoint: open it with a ticket from POST /api/live/ticket',
+        }),
     wsHandler: (socket: LiveSocket, request: FastifyRequest) => {
       hub.accept(socket, request.role ?? 'viewer', filters.get(request) ?? {});
     },

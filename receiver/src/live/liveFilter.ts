@@ -37,7 +37,11 @@ export function parseQueryFilter(query: Partial<Record<FilterKey, string>>): Fil
   const lists: Partial<Record<FilterKey, string[]>> = {};
   for (const key of FILTER_KEYS) {
     const raw = query[key];
-    if (raw !== undefined) lists[key] = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    if (raw !== undefined)
+      lists[key] = raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
   }
   return parseFilter(lists);
 }

@@ -251,4 +251,3 @@ function readLogRecordField(record: LogRecordFields, key: string, value: unknown
       break;
   }
 }
-

@@ -20,14 +20,7 @@ export interface Int64 {
 
 /** The members of AnyValue's `value` oneof. */
 export type AnyValueMember =
-  | 'stringValue'
-  | 'boolValue'
-  | 'intValue'
-  | 'doubleValue'
-  | 'arrayValue'
-  | 'kvlistValue'
-  | 'bytesValue'
-  | 'stringValueStrindex';
+  'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue' | 'stringValueStrindex';
 
 /** common.v1.AnyValue. Which member is set: read it with `anyValueKind()`. */
 export interface AnyValue {

@@ -3,13 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { QueueClosedError, QueueFullError, type WriteQueue } from '../ingest/WriteQueue.ts';
-import {
-  decodeJsonRequest,
-  decodeProtobufRequest,
-  encodeExportResponse,
-  encodeStatus,
-  OtlpDecodeError,
-} from '../otlp/index.ts';
+import { decodeJsonRequest, decodeProtobufRequest, encodeExportResponse, encodeStatus, OtlpDecodeError } from '../otlp/index.ts';
 import { encodeLogRequest, encodeLogRequestWithRows, type EncodedLogRequest } from '../store/encodeLogRequest.ts';
 import type { LogRow } from '../store/LogRow.ts';
 
@@ -121,12 +115,7 @@ function utf8(body: Buffer): string {
   }
 }
 
-function replyWithError(
-  error: FastifyError,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: OtlpLogsRouteOptions,
-): FastifyReply {
+function replyWithError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, options: OtlpLogsRouteOptions): FastifyReply {
   const { status, message } = classify(error, options.maxBodyBytes);
   if (status === 429 || status === 503) reply.header('retry-after', String(options.retryAfterSeconds));
   if (status >= 500) request.log.error({ err: error }, 'OTLP logs could not be stored');

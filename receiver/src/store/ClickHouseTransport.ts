@@ -15,12 +15,7 @@ export interface ClickHouseTransport {
   /** Runs a SELECT and returns its rows as objects (JSONEachRow). */
   query<Row>(sql: string, params?: QueryParams): Promise<Row[]>;
   /** Inserts a payload already encoded as JSONCompactEachRow lines (text or UTF-8 bytes). */
-  insertCompactJson(
-    table: string,
-    columns: ReadonlyArray<string>,
-    payload: string | Uint8Array,
-    settings?: InsertSettings,
-  ): Promise<void>;
+  insertCompactJson(table: string, columns: ReadonlyArray<string>, payload: string | Uint8Array, settings?: InsertSettings): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -37,17 +37,13 @@ export class LogStore {
     await this.transport.command(createDatabaseStatement(schema));
     await this.transport.command(migrationsTableStatement(schema));
     const applied = new Set(
-      (await this.transport.query<{ id: string }>(`SELECT id FROM ${this.database}.schema_migrations FINAL`)).map(
-        (row) => row.id,
-      ),
+      (await this.transport.query<{ id: string }>(`SELECT id FROM ${this.database}.schema_migrations FINAL`)).map((row) => row.id),
     );
     const ran: string[] = [];
     for (const migration of migrations(schema)) {
       if (applied.has(migration.id)) continue;
       for (const statement of migration.statements) await this.transport.command(statement);
-      await this.transport.command(
-        `INSERT INTO ${this.database}.schema_migrations (id) VALUES ('${migration.id}')`,
-      );
+      await this.transport.command(`INSERT INTO ${this.database}.schema_migrations (id) VALUES ('${migration.id}')`);
       ran.push(migration.id);
     }
     return ran;

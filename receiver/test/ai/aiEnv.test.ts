@@ -11,10 +11,22 @@ describe('readAiEnv', () => {
   });
 
   it('asks a model when OPENAI_API_KEY is set, at OPENAI_BASE_URL with OPENAI_MODEL, unless told offline', () => {
-    const env = { OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/', OPENAI_MODEL: 'llama3.1', STACKLENS_AI_TIMEOUT_MS: '30000' };
+    const env = {
+      OPENAI_API_KEY: 'sk-x',
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/',
+      OPENAI_MODEL: 'llama3.1',
+      STACKLENS_AI_TIMEOUT_MS: '30000',
+    };
     expect(readAiEnv(env)).toEqual({
       apiKey: 'sk-x',
-      config: { provider: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1', timeoutMs: 30_000, maxConcurrent: 4, ratePerMinute: 30 },
+      config: {
+        provider: 'openai',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        model: 'llama3.1',
+        timeoutMs: 30_000,
+        maxConcurrent: 4,
+        ratePerMinute: 30,
+      },
     });
     expect(readAiEnv({ ...env, STACKLENS_AI_PROVIDER: 'offline' }).config.provider).toBe('offline');
   });

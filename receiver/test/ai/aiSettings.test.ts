@@ -64,9 +64,22 @@ describe('GET/PUT/DELETE /api/integrations/ai', () => {
   });
 
   it('switches to a model at once, keeps the key write-only, and the model answers the next incident', async () => {
-    const put = await ai.request('PUT', '/api/integrations/ai', { provider: 'openai', baseUrl: double.baseUrl, model: 'gpt-test', apiKey: KEY, timeoutMs: 5_000 });
+    const put = await ai.request('PUT', '/api/integrations/ai', {
+      provider: 'openai',
+      baseUrl: double.baseUrl,
+      model: 'gpt-test',
+      apiKey: KEY,
+      timeoutMs: 5_000,
+    });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toMatchObject({ provider: 'openai', baseUrl: double.baseUrl, model: 'gpt-test', apiKeySet: true, timeoutMs: 5_000, source: 'api' });
+    expect(put.json()).toMatchObject({
+      provider: 'openai',
+      baseUrl: double.baseUrl,
+      model: 'gpt-test',
+      apiKeySet: true,
+      timeoutMs: 5_000,
+      source: 'api',
+    });
     expect(put.body).not.toContain(KEY);
 
     await ai.ingest([error('MISSING_PRICE', 'Product 999 (Mystery Product) has no price')]);
@@ -91,14 +104,24 @@ describe('GET/PUT/DELETE /api/integrations/ai', () => {
       expect.stringMatching(/^detected: /),
       'ai.pending: new incident: asking openai model gpt-test (time-out 5000 ms)',
       expect.stringMatching(/^ai\.failed: openai model gpt-test: the endpoint failed \(HTTP 500.*; the offline analyser answers instead$/),
-      expect.stringMatching(/^ai\.completed: by offline \(offline-kb-2026\.11\): data, confidence 0\.80, \d+ ms; fallback because the endpoint failed/),
+      expect.stringMatching(
+        /^ai\.completed: by offline \(offline-kb-2026\.11\): data, confidence 0\.80, \d+ ms; fallback because the endpoint failed/,
+      ),
     ]);
   });
 
   it('keeps the key only for the same endpoint, and refuses settings that cannot be right', async () => {
-    const sameEndpoint = await ai.request('PUT', '/api/integrations/ai', { provider: 'openai', baseUrl: double.baseUrl, model: 'gpt-test-2' });
+    const sameEndpoint = await ai.request('PUT', '/api/integrations/ai', {
+      provider: 'openai',
+      baseUrl: double.baseUrl,
+      model: 'gpt-test-2',
+    });
     expect(sameEndpoint.json()).toMatchObject({ model: 'gpt-test-2', apiKeySet: true });
-    const elsewhere = await ai.request('PUT', '/api/integrations/ai', { provider: 'openai', baseUrl: 'https://attacker.example/v1', model: 'm' });
+    const elsewhere = await ai.request('PUT', '/api/integrations/ai', {
+      provider: 'openai',
+      baseUrl: 'https://attacker.example/v1',
+      model: 'm',
+    });
     expect(elsewhere.statusCode).toBe(400);
     expect(elsewhere.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('apiKey is required') });
     const cases: Array<[unknown, RegExp]> = [
@@ -137,7 +160,12 @@ describe('GET/PUT/DELETE /api/integrations/ai', () => {
       ratePerMinute: 5,
       source: 'environment',
     });
-    const sameEndpoint = await ai.request('PUT', '/api/integrations/ai', { provider: 'openai', baseUrl: double.baseUrl, model: 'env-model', timeoutMs: 4_000 });
+    const sameEndpoint = await ai.request('PUT', '/api/integrations/ai', {
+      provider: 'openai',
+      baseUrl: double.baseUrl,
+      model: 'env-model',
+      timeoutMs: 4_000,
+    });
     expect(sameEndpoint.json()).toMatchObject({ apiKeySet: true, source: 'api', timeoutMs: 4_000 });
     const elsewhere = await ai.request('PUT', '/api/integrations/ai', { provider: 'openai', baseUrl: 'https://other.example/v1' });
     expect(elsewhere.statusCode).toBe(400);

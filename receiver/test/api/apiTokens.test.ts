@@ -45,9 +45,7 @@ describe('loadApiTokens', () => {
       /viewer token must have at least 16 characters/,
     );
     const same = 'same-token-0123456789';
-    expect(() => loadApiTokens({ STACKLENS_VIEWER_TOKEN: same, STACKLENS_ADMIN_TOKEN: same }, dataDir())).toThrow(
-      /must differ/,
-    );
+    expect(() => loadApiTokens({ STACKLENS_VIEWER_TOKEN: same, STACKLENS_ADMIN_TOKEN: same }, dataDir())).toThrow(/must differ/);
     const dir = dataDir();
     writeFileSync(join(dir, TOKENS_FILE), '{"viewer": 1}');
     expect(() => loadApiTokens({}, dir)).toThrow(ApiTokensError);
@@ -68,13 +66,15 @@ describe('loadApiTokens', () => {
 const t = loadApiTokens({}, ${JSON.stringify(dir)});
 console.log(JSON.stringify({ viewer: t.viewer, admin: t.admin, source: t.source }));`;
     const runs = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        new Promise<string>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-          let out = '';
-          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-          child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-        }),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+          }),
       ),
     );
     const results = runs.map((out) => JSON.parse(out) as { viewer: string; admin: string; source: string });

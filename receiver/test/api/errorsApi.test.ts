@@ -57,7 +57,13 @@ describe('GET /api/errors', () => {
     expect(page.total).toBe(5);
     expect(page.items.map((item) => item.timestamp)).toEqual([at(4), at(3), at(2), at(1), at(0)].map((d) => d.toISOString()));
     const [latest] = page.items;
-    expect(latest).toMatchObject({ service: 'checkout-api', errorType: 'LOG_FATAL', severity: 'CRITICAL', storeId: 'STORE_003', kioskId: '' });
+    expect(latest).toMatchObject({
+      service: 'checkout-api',
+      errorType: 'LOG_FATAL',
+      severity: 'CRITICAL',
+      storeId: 'STORE_003',
+      kioskId: '',
+    });
     expect(latest!.timeUnixNano).toBe(`${at(4).getTime()}000000`);
     expect(Date.parse(latest!.detectedAt)).toBeGreaterThanOrEqual(at(4).getTime());
     expect(page.items[4]).toMatchObject({ errorCode: 'MISSING_PRICE', storeId: 'STORE_001', kioskId: 'KIOSK_001' });

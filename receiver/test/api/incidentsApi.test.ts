@@ -84,10 +84,7 @@ describe('GET /api/incidents', () => {
 
   it('filters by errorType, severity, service, store and status', async () => {
     expect((await listIncidents('?errorType=MISSING_PRICE')).items.map((i) => i.errorType)).toEqual(['MISSING_PRICE']);
-    expect((await listIncidents('?severity=MEDIUM')).items.map((i) => i.errorType).sort()).toEqual([
-      'INVENTORY_SHORTAGE',
-      'LOG_ERROR',
-    ]);
+    expect((await listIncidents('?severity=MEDIUM')).items.map((i) => i.errorType).sort()).toEqual(['INVENTORY_SHORTAGE', 'LOG_ERROR']);
     expect((await listIncidents('?service=checkout-api')).total).toBe(1);
     expect((await listIncidents('?store=STORE_002')).items.map((i) => i.errorType).sort()).toEqual(['LOG_ERROR', 'MISSING_PRICE']);
     expect((await listIncidents('?status=open')).total).toBe(4);
@@ -108,7 +105,13 @@ describe('GET /api/incidents', () => {
   });
 
   it('treats filter values as data: injection attempts match nothing and break nothing', async () => {
-    for (const attack of ["' OR 1=1 --", "MISSING_PRICE' OR '1'='1", '{errorType:String}', '\\', "'); DROP TABLE stacklens.incidents; --"]) {
+    for (const attack of [
+      "' OR 1=1 --",
+      "MISSING_PRICE' OR '1'='1",
+      '{errorType:String}',
+      '\\',
+      "'); DROP TABLE stacklens.incidents; --",
+    ]) {
       const query = `?errorType=${encodeURIComponent(attack)}&service=${encodeURIComponent(attack)}&store=${encodeURIComponent(attack)}`;
       expect(await listIncidents(query)).toEqual({ total: 0, items: [] });
     }

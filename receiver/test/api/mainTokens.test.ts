@@ -79,7 +79,10 @@ describe('npm start prints the API tokens', () => {
   it('a bad rules file stops the start with a clear message', () => {
     const dir = tempDir();
     const rules = join(dir, 'rules.yaml');
-    writeFileSync(rules, 'rules:\n  - id: x\n    match: { errorCode: X }\n    errorType: X\n    severity: HIGH\n    ticket: { mode: sometimes }\n');
+    writeFileSync(
+      rules,
+      'rules:\n  - id: x\n    match: { errorCode: X }\n    errorType: X\n    severity: HIGH\n    ticket: { mode: sometimes }\n',
+    );
     const result = spawnSync(process.execPath, [MAIN], {
       env: { ...process.env, RECEIVER_PORT: '0', STACKLENS_DATA_DIR: dir, STACKLENS_RULES_FILE: rules },
       encoding: 'utf8',

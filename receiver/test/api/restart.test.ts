@@ -102,9 +102,7 @@ describe('detection rules from STACKLENS_RULES_FILE', () => {
         // No rule for this one in the custom file.
         { errorCode: 'MISSING_PRICE', body: 'Product 999 has no price' },
       ]);
-      expect(await incidents(receiver, '?errorType=LOYALTY_OUTAGE')).toEqual([
-        expect.objectContaining({ count: 1, severity: 'LOW' }),
-      ]);
+      expect(await incidents(receiver, '?errorType=LOYALTY_OUTAGE')).toEqual([expect.objectContaining({ count: 1, severity: 'LOW' })]);
       // The default rules are not in force: the MISSING_PRICE incident of the first test did not grow.
       expect(await incidents(receiver, '?errorType=MISSING_PRICE')).toEqual([expect.objectContaining({ count: 4 })]);
 

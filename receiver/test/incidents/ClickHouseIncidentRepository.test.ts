@@ -108,9 +108,12 @@ describe('ClickHouseIncidentRepository on chDB', () => {
     await repository.appendOccurrences([]);
     await repository.appendAudit([]);
     const loaded = await repository.loadIncidents();
-    expect(loaded.filter((i) => i.id.startsWith('batch-')).map((i) => i.count).sort((a, b) => a - b)).toEqual(
-      many.map((i) => i.count),
-    );
+    expect(
+      loaded
+        .filter((i) => i.id.startsWith('batch-'))
+        .map((i) => i.count)
+        .sort((a, b) => a - b),
+    ).toEqual(many.map((i) => i.count));
   });
 
   it('appends occurrences with nanosecond timestamps and audit entries with millisecond times', async () => {

@@ -6,7 +6,11 @@ const base = { database: 'stacklens', retentionDays: 30, textIndexes: true };
 
 describe('incident tables DDL', () => {
   it('follows the logs migration in the store migrations', () => {
-    expect(migrations(base).map((m) => m.id).slice(0, 2)).toEqual(['0001_otel_logs', '0002_incidents']);
+    expect(
+      migrations(base)
+        .map((m) => m.id)
+        .slice(0, 2),
+    ).toEqual(['0001_otel_logs', '0002_incidents']);
   });
 
   it('on a single server: ReplacingMergeTree incidents and MergeTree occurrences and audit, with the retention TTL', () => {

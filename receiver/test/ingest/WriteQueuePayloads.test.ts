@@ -98,7 +98,7 @@ describe('WriteQueue after a slow insert', () => {
     await Promise.all([...queued, more]);
   });
 
-  it('waits at most half the slow insert\'s duration', async () => {
+  it("waits at most half the slow insert's duration", async () => {
     const { calls, queued } = await afterSlowInsert(1000);
     vi.advanceTimersByTime(19);
     expect(calls).toHaveLength(1);

@@ -88,7 +88,9 @@ describe('ClickHouseLinkStore', () => {
 describe('ClickHouseLease', () => {
   it('lets exactly one of several receivers work the outbox, and another take over when it stops', async () => {
     const termMs = 600;
-    const leases = ['r1', 'r2', 'r3'].map((owner) => new ClickHouseLease(store.transport, jiraTables('stacklens').lease, { termMs, owner }));
+    const leases = ['r1', 'r2', 'r3'].map(
+      (owner) => new ClickHouseLease(store.transport, jiraTables('stacklens').lease, { termMs, owner }),
+    );
     await Promise.all(leases.map((lease) => lease.start()));
     try {
       for (let i = 0; i < 8; i += 1) {

@@ -39,7 +39,11 @@ describe('the Jira configuration API', () => {
     const noToken = await api.request('PUT', '/api/integrations/jira', { ...jiraConfig(jira.url), apiToken: undefined });
     expect(noToken.statusCode).toBe(400);
     expect(noToken.json().message).toBe('apiToken is required: no token is saved yet');
-    const bad = await api.request('PUT', '/api/integrations/jira', jiraConfig('ftp://x', { projectKey: 'pos', labels: ['has space'], extra: 1 }));
+    const bad = await api.request(
+      'PUT',
+      '/api/integrations/jira',
+      jiraConfig('ftp://x', { projectKey: 'pos', labels: ['has space'], extra: 1 }),
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('VALIDATION_FAILED');
     const withCredentials = await api.request('PUT', '/api/integrations/jira', jiraConfig('https://bot:secret@example.atlassian.net'));
@@ -48,7 +52,11 @@ describe('the Jira configuration API', () => {
   });
 
   it('saves it write-only: the answer says a token is set, never which', async () => {
-    const saved = await api.request('PUT', '/api/integrations/jira', jiraConfig(jira.url, { labels: ['pos'], linkTemplate: 'https://grafana.example.com/a/stacklens/incidents/{incidentId}' }));
+    const saved = await api.request(
+      'PUT',
+      '/api/integrations/jira',
+      jiraConfig(jira.url, { labels: ['pos'], linkTemplate: 'https://grafana.example.com/a/stacklens/incidents/{incidentId}' }),
+    );
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json()).toMatchObject({
       configured: true,
@@ -68,7 +76,10 @@ describe('the Jira configuration API', () => {
   });
 
   it('keeps the saved token for the same site, and asks for it again when the site or e-mail changes', async () => {
-    const kept = await api.request('PUT', '/api/integrations/jira', { ...jiraConfig(jira.url, { autoCreate: false }), apiToken: undefined });
+    const kept = await api.request('PUT', '/api/integrations/jira', {
+      ...jiraConfig(jira.url, { autoCreate: false }),
+      apiToken: undefined,
+    });
     expect(kept.statusCode, kept.body).toBe(200);
     expect(kept.json()).toMatchObject({ apiTokenSet: true, autoCreate: false });
     const moved = await api.request('PUT', '/api/integrations/jira', { ...jiraConfig('https://evil.example.com'), apiToken: undefined });
@@ -92,7 +103,11 @@ describe('the Jira configuration API', () => {
       'Jira refused the e-mail and API token (401): check that the token is valid (id.atlassian.com → Security → API tokens) and belongs to bot@example.com',
     );
     expect((await api.request('GET', '/api/integrations/jira')).json().testStatus).toBe('ok');
-    const unreachable = await api.request('POST', '/api/integrations/jira/test', { baseUrl: `http://127.0.0.1:${await closedPort()}`, email: 'bot@example.com', apiToken: 'x' });
+    const unreachable = await api.request('POST', '/api/integrations/jira/test', {
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      email: 'bot@example.com',
+      apiToken: 'x',
+    });
     expect(unreachable.json().message).toMatch(/^Jira could not be reached: connection refused/);
   });
 
@@ -100,18 +115,31 @@ describe('the Jira configuration API', () => {
     await api.request('PUT', '/api/integrations/jira', jiraConfig(jira.url, { apiToken: 'revoked-token', projectKey: 'POS' }));
     const tested = await api.request('POST', '/api/integrations/jira/test');
     expect(tested.json().ok).toBe(false);
-    expect((await api.request('GET', '/api/integrations/jira')).json()).toMatchObject({ testStatus: 'failed', testError: expect.stringContaining('(401)') });
+    expect((await api.request('GET', '/api/integrations/jira')).json()).toMatchObject({
+      testStatus: 'failed',
+      testError: expect.stringContaining('(401)'),
+    });
   });
 
   it('reports the outbox', async () => {
     const status = await api.request('GET', '/api/integrations/jira/status');
     expect(status.statusCode, status.body).toBe(200);
-    expect(status.json()).toMatchObject({ configured: true, enabled: true, queue: { pending: 0, failed: 0 }, links: 0, worker: { active: true } });
+    expect(status.json()).toMatchObject({
+      configured: true,
+      enabled: true,
+      queue: { pending: 0, failed: 0 },
+      links: 0,
+      worker: { active: true },
+    });
   });
 
   it('removes the configuration', async () => {
     expect((await api.request('DELETE', '/api/integrations/jira')).statusCode).toBe(204);
-    expect((await api.request('GET', '/api/integrations/jira')).json()).toMatchObject({ configured: false, source: 'none', testStatus: 'untested' });
+    expect((await api.request('GET', '/api/integrations/jira')).json()).toMatchObject({
+      configured: false,
+      source: 'none',
+      testStatus: 'untested',
+    });
   });
 
   it('never shows the token in a response or a log line', () => {

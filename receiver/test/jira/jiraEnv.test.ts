@@ -38,12 +38,18 @@ describe('JIRA_* variables', () => {
       JIRA_POLL_SECONDS: '0',
       JIRA_WEBHOOK_SECRET: 'a-secret-of-16-chars',
     });
-    expect(tuned).toMatchObject({ pollIntervalMs: 0, webhookSecret: 'a-secret-of-16-chars', settings: { issueType: 'Task', autoCreate: true, onRegression: 'new', linkTemplate: 'https://g/{incidentId}' } });
+    expect(tuned).toMatchObject({
+      pollIntervalMs: 0,
+      webhookSecret: 'a-secret-of-16-chars',
+      settings: { issueType: 'Task', autoCreate: true, onRegression: 'new', linkTemplate: 'https://g/{incidentId}' },
+    });
   });
 
   it('leave Jira unconfigured when none is set, and name the missing ones when only some are', () => {
     expect(readJiraEnv({})).toEqual({ pollIntervalMs: 60_000, webhookSecret: undefined });
-    expect(readJiraEnv({ JIRA_BASE_URL: full.JIRA_BASE_URL, JIRA_EMAIL: full.JIRA_EMAIL })).toMatchObject({ incomplete: ['JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'] });
+    expect(readJiraEnv({ JIRA_BASE_URL: full.JIRA_BASE_URL, JIRA_EMAIL: full.JIRA_EMAIL })).toMatchObject({
+      incomplete: ['JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'],
+    });
   });
 
   it('refuse values that cannot be right, saying what is expected', () => {

@@ -72,7 +72,9 @@ describe('Jira down for a while', () => {
     const key = jira.issues.find((issue) => issue.summary.includes('PAYMENT_FAILED'))!.key;
     jira.move(key, 'Done');
     await waitFor(async () => {
-      const list = (await second.request('GET', '/api/incidents?errorType=PAYMENT_FAILED')).json<{ items: Array<{ status: string; ticket: { statusCategory: string } | null }> }>();
+      const list = (await second.request('GET', '/api/incidents?errorType=PAYMENT_FAILED')).json<{
+        items: Array<{ status: string; ticket: { statusCategory: string } | null }>;
+      }>();
       return list.items[0]?.status === 'resolved' && list.items[0].ticket?.statusCategory === 'done';
     }, 'the incident resolved by the poll');
     await stop(second);

@@ -57,7 +57,9 @@ describe('1,000 occurrences of one error across a restart of the receiver', () =
       await storm(api, 500, 500);
       await drained(api);
       const elapsed = Date.now() - started;
-      const incidents = (await api.request('GET', '/api/incidents?errorType=MISSING_PRICE')).json<{ items: Array<{ id: string; count: number }> }>().items;
+      const incidents = (await api.request('GET', '/api/incidents?errorType=MISSING_PRICE')).json<{
+        items: Array<{ id: string; count: number }>;
+      }>().items;
       expect(incidents).toHaveLength(1);
       expect(incidents[0]!.count).toBe(1_000);
 
@@ -71,7 +73,10 @@ describe('1,000 occurrences of one error across a restart of the receiver', () =
       expect(counts).toEqual([...counts].sort((a, b) => a - b)); // each comment tells a larger count
       expect(counts.at(-1)!).toBeGreaterThan(500); // the receiver after the restart kept commenting on the same ticket
 
-      const detail = (await api.request('GET', `/api/incidents/${incidents[0]!.id}`)).json<{ audit: Array<{ stage: string }>; ticket: { key: string } }>();
+      const detail = (await api.request('GET', `/api/incidents/${incidents[0]!.id}`)).json<{
+        audit: Array<{ stage: string }>;
+        ticket: { key: string };
+      }>();
       expect(detail.ticket.key).toBe('POS-1');
       expect(detail.audit.filter((entry) => entry.stage === 'ticket.created')).toHaveLength(1);
       expect(detail.audit.filter((entry) => entry.stage === 'ticket.pending')).toHaveLength(1);

@@ -20,7 +20,11 @@ beforeAll(async () => {
   jira = await startJiraDouble();
   api = await startJiraReceiver(store, dataDir, { env: { JIRA_WEBHOOK_SECRET: WEBHOOK_SECRET } });
   api.receiver.bus.subscribe((event) => events.push(event));
-  const saved = await api.request('PUT', '/api/integrations/jira', jiraConfig(jira.url, { linkTemplate: 'https://grafana.example.com/incidents/{incidentId}' }));
+  const saved = await api.request(
+    'PUT',
+    '/api/integrations/jira',
+    jiraConfig(jira.url, { linkTemplate: 'https://grafana.example.com/incidents/{incidentId}' }),
+  );
   expect(saved.statusCode, saved.body).toBe(200);
 });
 
@@ -34,7 +38,11 @@ afterAll(async () => {
 async function incidentDetail(id: string) {
   const response = await api.request('GET', `/api/incidents/${id}`);
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<{ incident: { status: string }; audit: Array<{ stage: string; detail: string; actor: string }>; ticket: { key: string; status: string; statusCategory: string; url: string } | null }>();
+  return response.json<{
+    incident: { status: string };
+    audit: Array<{ stage: string; detail: string; actor: string }>;
+    ticket: { key: string; status: string; statusCategory: string; url: string } | null;
+  }>();
 }
 
 async function incidentId(errorType: string): Promise<string> {
@@ -43,9 +51,17 @@ async function incidentId(errorType: string): Promise<string> {
 }
 
 function webhook(key: string, status: string, category: string, signWith = WEBHOOK_SECRET) {
-  const body = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key, fields: { status: { name: status, statusCategory: { key: category } } } } });
+  const body = JSON.stringify({
+    webhookEvent: 'jira:issue_updated',
+    issue: { key, fields: { status: { name: status, statusCategory: { key: category } } } },
+  });
   const signature = `sha256=${createHmac('sha256', signWith).update(body).digest('hex')}`;
-  return api.receiver.app.inject({ method: 'POST', url: '/api/integrations/jira/webhook', headers: { 'content-type': 'application/json', 'x-hub-signature': signature }, payload: body });
+  return api.receiver.app.inject({
+    method: 'POST',
+    url: '/api/integrations/jira/webhook',
+    headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
+    payload: body,
+  });
 }
 
 describe('tickets from incidents', () => {
@@ -59,7 +75,10 @@ describe('tickets from incidents', () => {
     }, 'the link and audit entry');
     expect(detail.ticket).toMatchObject({ key: 'POS-1', url: `${jira.url}/browse/POS-1`, statusCategory: 'new' });
     expect(detail.audit.map((entry) => entry.stage)).toEqual(expect.arrayContaining(['detected', 'ticket.pending', 'ticket.created']));
-    expect(jira.issues[0]).toMatchObject({ summary: '[CRITICAL] MISSING_PRICE: Product 999 has no price (order ORD-1) (STORE_001)', priority: 'Highest' });
+    expect(jira.issues[0]).toMatchObject({
+      summary: '[CRITICAL] MISSING_PRICE: Product 999 has no price (order ORD-1) (STORE_001)',
+      priority: 'Highest',
+    });
     expect(JSON.stringify(jira.issues[0]!.description)).toContain(`https://grafana.example.com/incidents/${id}`);
     expect(events.some((event) => event.type === 'ticket.created' && event.ticket.key === 'POS-1')).toBe(true);
     // The list joins the ticket too.
@@ -88,7 +107,12 @@ describe('tickets from incidents', () => {
   it('takes status back by webhook: Done resolves the incident; a regression reopens the ticket', async () => {
     const id = await incidentId('MISSING_PRICE');
     expect((await webhook('POS-1', 'Done', 'done', 'wrong-secret-wrong-secret')).statusCode).toBe(401);
-    const unsigned = await api.receiver.app.inject({ method: 'POST', url: '/api/integrations/jira/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const unsigned = await api.receiver.app.inject({
+      method: 'POST',
+      url: '/api/integrations/jira/webhook',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(unsigned.statusCode).toBe(401);
     jira.move('POS-1', 'Done');
     const applied = await webhook('POS-1', 'Done', 'done');

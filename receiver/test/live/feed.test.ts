@@ -24,7 +24,8 @@ async function liveEvents(client: FeedClient, count: number): Promise<LiveEvent[
   const events: LiveEvent[] = [];
   while (events.length < count) {
     const message = await client.messages.next();
-    if (message.type !== 'hello' && message.type !== 'backfill' && message.type !== 'heartbeat' && message.type !== 'error') events.push(message);
+    if (message.type !== 'hello' && message.type !== 'backfill' && message.type !== 'heartbeat' && message.type !== 'error')
+      events.push(message);
   }
   return events;
 }

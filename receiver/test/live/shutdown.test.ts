@@ -51,7 +51,9 @@ describe('registration', () => {
       [{ bus: {} }, 'bus must have subscribe'],
     ] as const) {
       const app = Fastify();
-      await expect(app.register(liveFeedRoutes, { bus, tokens: TOKENS, ...options } as unknown as LiveFeedOptions).ready()).rejects.toThrow(message);
+      await expect(app.register(liveFeedRoutes, { bus, tokens: TOKENS, ...options } as unknown as LiveFeedOptions).ready()).rejects.toThrow(
+        message,
+      );
       await app.close();
     }
   });

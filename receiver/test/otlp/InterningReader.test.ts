@@ -70,7 +70,7 @@ describe('InterningReader', () => {
     expect(asciiHash(Buffer.from('ü'), 0, 2)).toBe(NOT_ASCII);
   });
 
-  it('fails on a string running past the end, with protobufjs\'s message', () => {
+  it("fails on a string running past the end, with protobufjs's message", () => {
     const truncated = Buffer.from([0x0a, 0x05, 0x61, 0x62]);
     const plainError = captureError(() => KeyValueType.decode(Buffer.from(truncated)));
     const internedError = captureError(() => KeyValueType.decode(new InterningReader(Buffer.from(truncated))));

@@ -88,7 +88,12 @@ describe('decodeProtobufRequest refuses', () => {
       ExportLogsServiceRequestType.fromObject({
         resourceLogs: [
           {
-            resource: { attributes: [{ key: 'ok', value: nestedValue(3) }, { key: 'deep', value: nestedValue(40) }] },
+            resource: {
+              attributes: [
+                { key: 'ok', value: nestedValue(3) },
+                { key: 'deep', value: nestedValue(40) },
+              ],
+            },
             scopeLogs: [],
           },
         ],
@@ -167,11 +172,23 @@ describe('decodeJsonRequest refuses', () => {
     ['a request that is an array', '[]', '(request): expected an object, got an array'],
     ['a request that is a number', '42', '(request): expected an object, got 42'],
     ['resourceLogs as a string', '{"resourceLogs":"x"}', 'resourceLogs: expected an array, got "x"'],
-    ['a scopeLogs item as a string', '{"resourceLogs":[{"scopeLogs":[{},"oops"]}]}', 'resourceLogs[0].scopeLogs[1]: expected an object, got "oops"'],
+    [
+      'a scopeLogs item as a string',
+      '{"resourceLogs":[{"scopeLogs":[{},"oops"]}]}',
+      'resourceLogs[0].scopeLogs[1]: expected an object, got "oops"',
+    ],
     ['a resource as an array', '{"resourceLogs":[{"resource":[]}]}', 'resourceLogs[0].resource: expected an object, got an array'],
     ['a schemaUrl as a number', '{"resourceLogs":[{"schemaUrl":3}]}', 'resourceLogs[0].schemaUrl: expected a string, got 3'],
-    ['a scope name as an object', '{"resourceLogs":[{"scopeLogs":[{"scope":{"name":{}}}]}]}', 'resourceLogs[0].scopeLogs[0].scope.name: expected a string, got an object'],
-    ['a resource attribute key as a number', '{"resourceLogs":[{"resource":{"attributes":[{"key":1}]}}]}', 'resourceLogs[0].resource.attributes[0].key: expected a string, got 1'],
+    [
+      'a scope name as an object',
+      '{"resourceLogs":[{"scopeLogs":[{"scope":{"name":{}}}]}]}',
+      'resourceLogs[0].scopeLogs[0].scope.name: expected a string, got an object',
+    ],
+    [
+      'a resource attribute key as a number',
+      '{"resourceLogs":[{"resource":{"attributes":[{"key":1}]}}]}',
+      'resourceLogs[0].resource.attributes[0].key: expected a string, got 1',
+    ],
   ])('%s', (_name, text, message) => {
     expect(decodeError(() => decodeJsonRequest(text)).message).toBe(message);
   });
@@ -183,9 +200,21 @@ describe('decodeJsonRequest refuses', () => {
     ['a 15-character span id', { spanId: 'a'.repeat(15) }, `spanId: expected 16 hex characters, got "${'a'.repeat(15)}"`],
     ['a non-numeric timeUnixNano', { timeUnixNano: 'soon' }, 'timeUnixNano: expected an unsigned 64-bit integer, got "soon"'],
     ['a negative timeUnixNano', { timeUnixNano: '-1' }, 'timeUnixNano: expected an unsigned 64-bit integer, got "-1"'],
-    ['a timeUnixNano of 2^64', { time_unix_nano: '18446744073709551616' }, 'time_unix_nano: expected an unsigned 64-bit integer, got "18446744073709551616"'],
-    ['a fractional observedTimeUnixNano', { observedTimeUnixNano: 1.5 }, 'observedTimeUnixNano: expected an unsigned 64-bit integer, got 1.5'],
-    ['an unknown severity name', { severityNumber: 'SEVERITY_NUMBER_LOUD' }, 'severityNumber: expected a known enum name or number, got "SEVERITY_NUMBER_LOUD"'],
+    [
+      'a timeUnixNano of 2^64',
+      { time_unix_nano: '18446744073709551616' },
+      'time_unix_nano: expected an unsigned 64-bit integer, got "18446744073709551616"',
+    ],
+    [
+      'a fractional observedTimeUnixNano',
+      { observedTimeUnixNano: 1.5 },
+      'observedTimeUnixNano: expected an unsigned 64-bit integer, got 1.5',
+    ],
+    [
+      'an unknown severity name',
+      { severityNumber: 'SEVERITY_NUMBER_LOUD' },
+      'severityNumber: expected a known enum name or number, got "SEVERITY_NUMBER_LOUD"',
+    ],
     ['a severity beyond int32', { severityNumber: 2 ** 31 }, 'severityNumber: expected a 32-bit integer, got 2147483648'],
     ['a severity number in a string', { severityNumber: '9' }, 'severityNumber: expected a known enum name or number, got "9"'],
     ['a severity as a boolean', { severityNumber: true }, 'severityNumber: expected a known enum name or number, got true'],
@@ -194,14 +223,32 @@ describe('decodeJsonRequest refuses', () => {
     ['a body as a string', { body: 'text' }, 'body: expected an object, got "text"'],
     ['attributes as an object', { attributes: {} }, 'attributes: expected an array, got an object'],
     ['an attribute key as a number', { attributes: [{ key: 5 }] }, 'attributes[0].key: expected a string, got 5'],
-    ['a stringValue as a number', { attributes: [{ key: 'a', value: { stringValue: 5 } }] }, 'attributes[0].value.stringValue: expected a string, got 5'],
+    [
+      'a stringValue as a number',
+      { attributes: [{ key: 'a', value: { stringValue: 5 } }] },
+      'attributes[0].value.stringValue: expected a string, got 5',
+    ],
     ['a boolValue as a string', { body: { boolValue: 'true' } }, 'body.boolValue: expected true or false, got "true"'],
     ['an intValue with a fraction', { body: { intValue: '12.5' } }, 'body.intValue: expected a 64-bit integer, got "12.5"'],
     ['a doubleValue as a word', { body: { doubleValue: 'lots' } }, 'body.doubleValue: expected a number, got "lots"'],
     ['a bytesValue that is not base64', { body: { bytesValue: 'not base64!' } }, 'body.bytesValue: expected base64, got "not base64!"'],
     [
       'a bad value deep in a map',
-      { attributes: [{ key: 'm', value: { kvlistValue: { values: [{ key: 'ok', value: {} }, { key: 'x', value: { intValue: [] } }] } } }] },
+      {
+        attributes: [
+          {
+            key: 'm',
+            value: {
+              kvlistValue: {
+                values: [
+                  { key: 'ok', value: {} },
+                  { key: 'x', value: { intValue: [] } },
+                ],
+              },
+            },
+          },
+        ],
+      },
       'attributes[0].value.kvlistValue.values[1].value.intValue: expected a 64-bit integer, got an array',
     ],
   ])('%s, naming the field path', (_name, record, message) => {
@@ -217,7 +264,11 @@ describe('decodeJsonRequest refuses', () => {
 
   it(`values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`, () => {
     const message = decodeError(() => decodeJsonRequest(jsonWithRecord({ body: nestedValue(MAX_ANY_VALUE_DEPTH + 1) }))).message;
-    expect(message).toMatch(new RegExp(`^${escapeRegExp(RECORD_PATH)}\\.body(\\.arrayValue\\.values\\[0\\])*\\.arrayValue\\.values: values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^${escapeRegExp(RECORD_PATH)}\\.body(\\.arrayValue\\.values\\[0\\])*\\.arrayValue\\.values: values nest deeper than ${MAX_ANY_VALUE_DEPTH} levels$`,
+      ),
+    );
   });
 
   it('a body nested 10,000 deep, without overflowing the stack', () => {

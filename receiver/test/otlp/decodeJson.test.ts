@@ -215,7 +215,10 @@ describe('decodeJsonRequest on the JSON mapping quirks', () => {
         spanId: null,
         severityText: null,
         body: null,
-        attributes: [{ key: 'nothing', value: null }, { key: 'empty', value: {} }],
+        attributes: [
+          { key: 'nothing', value: null },
+          { key: 'empty', value: {} },
+        ],
       }),
     );
     expect(row).toMatchObject({ Timestamp: '7', TraceId: '', SpanId: '', SeverityText: '', Body: '' });

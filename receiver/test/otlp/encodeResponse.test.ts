@@ -19,7 +19,7 @@ describe('encodeExportResponse', () => {
     expect(encodeExportResponse('protobuf', { rejectedLogRecords: 0, errorMessage: '' })).toHaveLength(0);
   });
 
-  it('round-trips a partial success through our definitions and through the OTel JS exporter\'s reader', () => {
+  it("round-trips a partial success through our definitions and through the OTel JS exporter's reader", () => {
     const body = encodeExportResponse('protobuf', { rejectedLogRecords: 3, errorMessage: 'timestamps out of range' });
     const decoded = ExportLogsServiceResponseType.toObject(ExportLogsServiceResponseType.decode(body), { longs: String });
     expect(decoded).toEqual({ partialSuccess: { rejectedLogRecords: '3', errorMessage: 'timestamps out of range' } });
@@ -40,7 +40,9 @@ describe('encodeExportResponse', () => {
     expect(encodeExportResponse('json', { rejectedLogRecords: 0, errorMessage: 'heads up' })).toBe(
       '{"partialSuccess":{"errorMessage":"heads up"}}',
     );
-    const decoded = ExportLogsServiceResponseType.decode(encodeExportResponse('protobuf', { rejectedLogRecords: 0, errorMessage: 'heads up' }));
+    const decoded = ExportLogsServiceResponseType.decode(
+      encodeExportResponse('protobuf', { rejectedLogRecords: 0, errorMessage: 'heads up' }),
+    );
     expect(ExportLogsServiceResponseType.toObject(decoded)).toEqual({ partialSuccess: { errorMessage: 'heads up' } });
   });
 

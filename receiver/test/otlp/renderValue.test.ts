@@ -119,7 +119,7 @@ const cases: Array<[string, AnyValue, string]> = [
     map(kv('\u{1F600}', str('astral')), kv('\uFFFD', str('bmp')), kv('a', str('ascii'))),
     '{"a":"ascii","\uFFFD":"bmp","\u{1F600}":"astral"}',
   ],
-  ['a map holding NaN: empty, as Go\'s encoder fails', map(kv('ok', str('x')), kv('bad', dbl(NaN))), ''],
+  ["a map holding NaN: empty, as Go's encoder fails", map(kv('ok', str('x')), kv('bad', dbl(NaN))), ''],
   ['an array holding +Inf: empty', list(dbl(1), list(dbl(Infinity))), ''],
 ];
 

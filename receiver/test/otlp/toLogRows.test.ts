@@ -92,10 +92,8 @@ describe('toLogRows trace context and severity', () => {
     expect([rows[1]?.TraceId, rows[1]?.SpanId]).toEqual(['', '']);
   });
 
-  it('keeps the low byte of flags and severity, as the exporter\'s uint8 conversion does', () => {
-    const { rows } = toLogRows(
-      request([record({ flags: 0x101, severityNumber: 17 }), record({ flags: 0xffffffff, severityNumber: 300 })]),
-    );
+  it("keeps the low byte of flags and severity, as the exporter's uint8 conversion does", () => {
+    const { rows } = toLogRows(request([record({ flags: 0x101, severityNumber: 17 }), record({ flags: 0xffffffff, severityNumber: 300 })]));
     expect(rows.map((row) => [row.TraceFlags, row.SeverityNumber])).toEqual([
       [1, 17],
       [255, 44],
@@ -123,7 +121,17 @@ describe('toLogRows resource and scope columns', () => {
       })),
     });
     const { rows } = toLogRows({ resourceLogs: [resourceLogs('a', ['s1', 's2']), resourceLogs('b', ['s3'])] });
-    expect(rows.map((row) => [row.Body, row.ServiceName, row.ResourceSchemaUrl, row.ScopeName, row.ScopeVersion, row.ScopeSchemaUrl, row.ScopeAttributes.scope])).toEqual([
+    expect(
+      rows.map((row) => [
+        row.Body,
+        row.ServiceName,
+        row.ResourceSchemaUrl,
+        row.ScopeName,
+        row.ScopeVersion,
+        row.ScopeSchemaUrl,
+        row.ScopeAttributes.scope,
+      ]),
+    ).toEqual([
       ['a/s1', 'a', 'https://schema/a', 's1', 's1-v', 'https://scope/s1', 's1'],
       ['a/s2', 'a', 'https://schema/a', 's2', 's2-v', 'https://scope/s2', 's2'],
       ['b/s3', 'b', 'https://schema/b', 's3', 's3-v', 'https://scope/s3', 's3'],
@@ -139,7 +147,7 @@ describe('toLogRows resource and scope columns', () => {
 });
 
 describe('toLogRows log attributes', () => {
-  it('renders each record\'s own values when records share a key layout', () => {
+  it("renders each record's own values when records share a key layout", () => {
     const { rows } = toLogRows(
       request([
         record({ attributes: [kv('b', str('1')), kv('a', str('x'))] }),

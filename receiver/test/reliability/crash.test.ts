@@ -55,7 +55,11 @@ function loadUntilDeath(receiver: ReceiverProcess, firstSeq: number): { acknowle
       if (status === 200) acknowledged.push(...range(from, from + ROWS_PER_REQUEST));
     }
   };
-  return { acknowledged, acks: () => acknowledged.length / ROWS_PER_REQUEST, done: Promise.all(range(0, CLIENTS).map(client)).then(() => undefined) };
+  return {
+    acknowledged,
+    acks: () => acknowledged.length / ROWS_PER_REQUEST,
+    done: Promise.all(range(0, CLIENTS).map(client)).then(() => undefined),
+  };
 }
 
 describe('crash: kill -9 while a load runs, then a restart on the same data folder', () => {
@@ -81,7 +85,9 @@ describe('crash: kill -9 while a load runs, then a restart on the same data fold
       expect(await second.stop()).toBe(0);
 
       const stored = await storedSeqCounts(dataDir);
-      console.info(`crash: ${load.acknowledged.length} records acknowledged before kill -9, ${[...stored.keys()].filter((seq) => seq >= 1_000_000).length} stored`);
+      console.info(
+        `crash: ${load.acknowledged.length} records acknowledged before kill -9, ${[...stored.keys()].filter((seq) => seq >= 1_000_000).length} stored`,
+      );
       expect(load.acknowledged.filter((seq) => !stored.has(seq))).toEqual([]);
     } finally {
       first.child.kill('SIGKILL');

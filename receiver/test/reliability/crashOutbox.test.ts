@@ -34,7 +34,9 @@ interface OutboxStatus {
 }
 
 async function outboxStatus(receiver: ReceiverProcess): Promise<OutboxStatus | undefined> {
-  const response = await fetch(`${receiver.url}/api/integrations/jira/status`, { headers: { authorization: `Bearer ${API_TOKENS.admin}` } });
+  const response = await fetch(`${receiver.url}/api/integrations/jira/status`, {
+    headers: { authorization: `Bearer ${API_TOKENS.admin}` },
+  });
   return response.ok ? ((await response.json()) as OutboxStatus) : undefined;
 }
 
@@ -75,10 +77,14 @@ describe('crash with the Jira outbox at work', () => {
       // 60 s Jira call time-out); then they look the issue up before filing, and link it.
       second = await start(jira.url);
       await until(() => jira!.created() >= ERROR_CODES.length, 'a ticket for every incident', 180_000);
-      await until(async () => {
-        const status = await outboxStatus(second!);
-        return status?.links === ERROR_CODES.length && status.queue.pending === 0 && status.queue.running === 0;
-      }, 'every ticket linked and the outbox idle', 180_000);
+      await until(
+        async () => {
+          const status = await outboxStatus(second!);
+          return status?.links === ERROR_CODES.length && status.queue.pending === 0 && status.queue.running === 0;
+        },
+        'every ticket linked and the outbox idle',
+        180_000,
+      );
       const status = await outboxStatus(second!);
       expect(status?.queue.failed, JSON.stringify(status)).toBe(0);
       const summaries = jira.issues.map((issue) => issue.summary);

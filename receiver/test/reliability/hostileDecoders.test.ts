@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeJsonRequest, decodeProtobufRequest, MAX_ANY_VALUE_DEPTH, OtlpDecodeError, type ExportRequest } from '../../src/otlp/index.ts';
+import {
+  decodeJsonRequest,
+  decodeProtobufRequest,
+  MAX_ANY_VALUE_DEPTH,
+  OtlpDecodeError,
+  type ExportRequest,
+} from '../../src/otlp/index.ts';
 import { encodeLogRequestWithRows } from '../../src/store/encodeLogRequest.ts';
 import { exportRequest, hostileString, protobufOf, requestDepth } from './support/otlpArbitraries.ts';
 import { loadRecords, protobufRequest } from './support/loadRecords.ts';
@@ -40,14 +46,16 @@ describe('the protobuf decoder under hostile bytes', () => {
   it('a real request truncated anywhere, bytes flipped or spliced in: rows or an OtlpDecodeError', () => {
     const mutation = fc.oneof(
       fc.nat({ max: validBody.length - 1 }).map((end) => Uint8Array.from(validBody.subarray(0, end))),
-      fc.array(fc.tuple(fc.nat({ max: validBody.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-        const bytes = Uint8Array.from(validBody);
-        for (const [at, value] of flips) bytes[at] = value;
-        return bytes;
-      }),
-      fc.tuple(fc.nat({ max: validBody.length }), fc.uint8Array({ minLength: 1, maxLength: 32 })).map(([at, inserted]) =>
-        Uint8Array.from(Buffer.concat([validBody.subarray(0, at), inserted, validBody.subarray(at)])),
-      ),
+      fc
+        .array(fc.tuple(fc.nat({ max: validBody.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
+        .map((flips) => {
+          const bytes = Uint8Array.from(validBody);
+          for (const [at, value] of flips) bytes[at] = value;
+          return bytes;
+        }),
+      fc
+        .tuple(fc.nat({ max: validBody.length }), fc.uint8Array({ minLength: 1, maxLength: 32 }))
+        .map(([at, inserted]) => Uint8Array.from(Buffer.concat([validBody.subarray(0, at), inserted, validBody.subarray(at)]))),
     );
     fc.assert(
       fc.property(mutation, (bytes) => {
@@ -125,7 +133,19 @@ describe('the JSON decoder under wrong types', () => {
 
   const sixtyFour = fc.oneof(
     fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
-    fc.constantFrom('1e21', '1.5', '-0', '0x10', '', ' 1', '18446744073709551616', '18446744073709551615', '9223372036854775808', '-9223372036854775809', 'NaN'),
+    fc.constantFrom(
+      '1e21',
+      '1.5',
+      '-0',
+      '0x10',
+      '',
+      ' 1',
+      '18446744073709551616',
+      '18446744073709551615',
+      '9223372036854775808',
+      '-9223372036854775809',
+      'NaN',
+    ),
   );
   /** As a JSON string, or as a bare JSON number when it is an integer (int64 may be either). */
   const literal = (value: string, asNumber: boolean) => (asNumber && /^-?\d+$/.test(value) ? value : JSON.stringify(value));

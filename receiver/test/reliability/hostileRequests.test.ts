@@ -59,7 +59,9 @@ function tagged(request: JsonRequest, caseId: string): JsonRequest {
   const copy = structuredClone(request);
   const resourceLogs = copy.resourceLogs[0]!;
   resourceLogs.resource.attributes.push({ key: 'fuzz.case', value: { stringValue: caseId } });
-  resourceLogs.scopeLogs[0]!.logRecords.forEach((record, i) => record.attributes.push({ key: 'fuzz.record', value: { stringValue: String(i) } }));
+  resourceLogs.scopeLogs[0]!.logRecords.forEach((record, i) =>
+    record.attributes.push({ key: 'fuzz.record', value: { stringValue: String(i) } }),
+  );
   return copy;
 }
 
@@ -132,7 +134,8 @@ describe('hostile OTLP requests through the route into the store', () => {
           expect(row!.nanos).toBe(String(nanos));
           expect(row!.SeverityText).toBe(received(record.severityText, encoding));
           if ('stringValue' in record.body) expect(row!.Body).toBe(received(record.body.stringValue, encoding));
-          for (const [key, value] of lastStrings(record.attributes, encoding)) expect(row!.LogAttributes[key], `attribute ${JSON.stringify(key)}`).toBe(value);
+          for (const [key, value] of lastStrings(record.attributes, encoding))
+            expect(row!.LogAttributes[key], `attribute ${JSON.stringify(key)}`).toBe(value);
         }
         for (const row of rows) expect(expected.map(({ i }) => i)).toContain(Number(row.record));
       }),
@@ -146,7 +149,28 @@ describe('hostile OTLP requests through the route into the store', () => {
       fc.asyncProperty(fc.uint8Array({ minLength: 24, maxLength: 24 }), async (bytes) => {
         const caseId = String((caseNumber += 1));
         const request = tagged(
-          { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 's', version: '1' }, logRecords: [{ timeUnixNano: NOW_NANOS, observedTimeUnixNano: '0', severityNumber: 17, severityText: 'ERROR', body: { stringValue: `<${placeholder}>` }, attributes: [] }] }] }] },
+          {
+            resourceLogs: [
+              {
+                resource: { attributes: [] },
+                scopeLogs: [
+                  {
+                    scope: { name: 's', version: '1' },
+                    logRecords: [
+                      {
+                        timeUnixNano: NOW_NANOS,
+                        observedTimeUnixNano: '0',
+                        severityNumber: 17,
+                        severityText: 'ERROR',
+                        body: { stringValue: `<${placeholder}>` },
+                        attributes: [],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
           caseId,
         );
         const protobuf = protobufOf(request);
@@ -175,7 +199,14 @@ describe('hostile OTLP requests through the route into the store', () => {
 
   it('any bytes under any content type and encoding: a 4xx or a 200, never a 5xx', async () => {
     const headers = fc.record({
-      contentType: fc.constantFrom('application/x-protobuf', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-protobuf; proto=x', ''),
+      contentType: fc.constantFrom(
+        'application/x-protobuf',
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-protobuf; proto=x',
+        '',
+      ),
       encoding: fc.constantFrom(undefined, 'gzip', 'identity', 'br', 'GZIP', 'deflate, gzip'),
     });
     await fc.assert(
@@ -187,13 +218,16 @@ describe('hostile OTLP requests through the route into the store', () => {
           headers: { ...(contentType ? { 'content-type': contentType } : {}), ...(encoding ? { 'content-encoding': encoding } : {}) },
           payload: body,
         });
-        expect(response.statusCode === 200 || (response.statusCode >= 400 && response.statusCode < 500), `${response.statusCode} ${response.body}`).toBe(true);
+        expect(
+          response.statusCode === 200 || (response.statusCode >= 400 && response.statusCode < 500),
+          `${response.statusCode} ${response.body}`,
+        ).toBe(true);
       }),
       { numRuns: 400 },
     );
   }, 120_000);
 
-  it('records dated up to the end of DateTime64(9) (2262) are kept by the TTL, past DateTime\'s 2106 wrap included', async () => {
+  it("records dated up to the end of DateTime64(9) (2262) are kept by the TTL, past DateTime's 2106 wrap included", async () => {
     const caseId = String((caseNumber += 1));
     const dates = ['2106-02-07T06:28:15Z', '2106-02-07T06:28:16Z', '2150-06-01T00:00:00Z', '2262-04-11T23:47:16Z'];
     const logRecords = dates.map((date) => ({
@@ -204,7 +238,10 @@ describe('hostile OTLP requests through the route into the store', () => {
       body: { stringValue: date },
       attributes: [],
     }));
-    const request = tagged({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 's', version: '1' }, logRecords }] }] }, caseId);
+    const request = tagged(
+      { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 's', version: '1' }, logRecords }] }] },
+      caseId,
+    );
     expect((await post(Buffer.from(JSON.stringify(request)), 'application/json', false)).statusCode).toBe(200);
     // A merge applies the TTL: whatever it would drop is dropped now.
     await api.store.transport.command(`OPTIMIZE TABLE ${api.store.logsTable} FINAL`);

@@ -74,7 +74,9 @@ function watch(receiver: ReceiverProcess): { stop: () => Promise<{ maxQueuedRows
   const loop = (async () => {
     while (running) {
       maxRssMiB = Math.max(maxRssMiB, receiver.memory().rssMiB);
-      const health = await fetch(`${receiver.url}/health`).then((response) => response.json() as Promise<{ queue: { queuedRows: number } }>);
+      const health = await fetch(`${receiver.url}/health`).then(
+        (response) => response.json() as Promise<{ queue: { queuedRows: number } }>,
+      );
       maxQueuedRows = Math.max(maxQueuedRows, health.queue.queuedRows);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -64,8 +64,10 @@ function apiRoutes(): Route[] {
       method,
       url: route.url,
       // @fastify/websocket routes: a wsHandler (or websocket: true); a plain GET of them answers 426.
-      websocket: Boolean((route as RouteOptions & { wsHandler?: unknown; websocket?: boolean }).wsHandler ?? (route as { websocket?: boolean }).websocket),
-      querystring: ((route.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}),
+      websocket: Boolean(
+        (route as RouteOptions & { wsHandler?: unknown; websocket?: boolean }).wsHandler ?? (route as { websocket?: boolean }).websocket,
+      ),
+      querystring: (route.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties ?? {},
     })),
   );
   return routes.filter((route) => route.url === '/api' || route.url.startsWith('/api/'));
@@ -121,7 +123,15 @@ afterAll(async () => {
 describe('the route table of a fully built receiver', () => {
   it('has the API routes this suite expects to guard (so the walk below walks something)', () => {
     const names = apiRoutes().map((route) => `${route.method} ${route.url}`);
-    for (const expected of ['GET /api/incidents', 'GET /api/incidents/:id', 'POST /api/incidents/:id/ack', 'GET /api/errors', 'GET /api/stats', 'POST /api/live/ticket', 'GET /api/docs/json']) {
+    for (const expected of [
+      'GET /api/incidents',
+      'GET /api/incidents/:id',
+      'POST /api/incidents/:id/ack',
+      'GET /api/errors',
+      'GET /api/stats',
+      'POST /api/live/ticket',
+      'GET /api/docs/json',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -129,9 +139,18 @@ describe('the route table of a fully built receiver', () => {
   it('every /api route refuses a missing, wrong or malformed token with 401', async () => {
     const refusals: string[] = [];
     for (const route of bearerRoutes()) {
-      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${SECRETS.admin}`, `Bearer ${SECRETS.admin}x`, `Bearer  ${SECRETS.admin}`, SECRETS.admin, `Bearer ${SECRETS.ingest}`]) {
+      for (const authorization of [
+        undefined,
+        'Bearer wrong-token-0123456789',
+        `Basic ${SECRETS.admin}`,
+        `Bearer ${SECRETS.admin}x`,
+        `Bearer  ${SECRETS.admin}`,
+        SECRETS.admin,
+        `Bearer ${SECRETS.ingest}`,
+      ]) {
         const response = await call(route.method, pathOf(route.url), authorization);
-        if (response.statusCode !== 401) refusals.push(`${route.method} ${route.url} with ${authorization ?? 'no token'}: ${response.statusCode}`);
+        if (response.statusCode !== 401)
+          refusals.push(`${route.method} ${route.url} with ${authorization ?? 'no token'}: ${response.statusCode}`);
       }
     }
     expect(refusals).toEqual([]);
@@ -225,7 +244,8 @@ describe('user input in SQL', () => {
         for (const url of urls) {
           const response = await call('GET', url, `Bearer ${SECRETS.admin}`);
           // 414: Fastify refuses a path parameter over 100 characters before routing.
-          if (![200, 400, 404, 414].includes(response.statusCode)) failures.push(`${url.slice(0, 120)}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+          if (![200, 400, 404, 414].includes(response.statusCode))
+            failures.push(`${url.slice(0, 120)}: ${response.statusCode} ${response.body.slice(0, 200)}`);
           // A filter that matched anything would have been read as SQL (no record carries these strings).
           const total = response.statusCode === 200 ? (response.json() as { total?: number }).total : undefined;
           if (total !== undefined && total > 0 && route.url !== '/api/stats') failures.push(`${url.slice(0, 120)}: matched ${total}`);
@@ -233,9 +253,11 @@ describe('user input in SQL', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(await store.transport.query(`SELECT (SELECT count() FROM stacklens.otel_logs) AS logs, (SELECT count() FROM system.tables WHERE database = 'stacklens') AS tables`)).toEqual(
-      countsBefore,
-    );
+    expect(
+      await store.transport.query(
+        `SELECT (SELECT count() FROM stacklens.otel_logs) AS logs, (SELECT count() FROM system.tables WHERE database = 'stacklens') AS tables`,
+      ),
+    ).toEqual(countsBefore);
     // The filters still work after all that: a real value finds its records.
     expect((await call('GET', '/api/errors?store=STORE_001', `Bearer ${SECRETS.viewer}`)).json()).toMatchObject({ total: 1 });
   }, 180_000);
@@ -252,8 +274,14 @@ describe('secrets', () => {
       return url?.includes(secret) === true;
     };
     for (const [name, secret] of Object.entries(SECRETS)) {
-      expect(bodies.filter((body) => body.includes(secret)), name).toEqual([]);
-      expect(logLines.filter((line) => line.includes(secret) && !sentInUrl(line, secret)), name).toEqual([]);
+      expect(
+        bodies.filter((body) => body.includes(secret)),
+        name,
+      ).toEqual([]);
+      expect(
+        logLines.filter((line) => line.includes(secret) && !sentInUrl(line, secret)),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -9,7 +9,9 @@ import { startIntegrationReceiver, type IntegrationReceiver } from '../support/i
 describe('redactUrl', () => {
   it('replaces the values of credential parameters and keeps the rest of the URL', () => {
     expect(redactUrl('/api/live?ticket=abc&severity=CRITICAL')).toBe('/api/live?ticket=[redacted]&severity=CRITICAL');
-    expect(redactUrl('/hook?SECRET=s3&x=1&api_key=k&access-token=t')).toBe('/hook?SECRET=[redacted]&x=1&api_key=[redacted]&access-token=[redacted]');
+    expect(redactUrl('/hook?SECRET=s3&x=1&api_key=k&access-token=t')).toBe(
+      '/hook?SECRET=[redacted]&x=1&api_key=[redacted]&access-token=[redacted]',
+    );
     expect(redactUrl('/api/incidents?store=STORE_001')).toBe('/api/incidents?store=STORE_001');
     expect(redactUrl('/health')).toBe('/health');
     expect(redactUrl('/x?%74icket=abc&bad=%E0%A4%A')).toBe('/x?%74icket=[redacted]&bad=%E0%A4%A');

@@ -66,7 +66,9 @@ describe('SecretBox', () => {
   it('tells what to do with a damaged key file', () => {
     const dir = tempDir();
     writeFileSync(join(dir, SECRET_KEY_FILE), 'garbage\n', { mode: 0o644 });
-    expect(() => SecretBox.fromSource({ dataDir: dir })).toThrow(/does not hold a 32-byte key in base64; delete it only if no secret was saved with it/);
+    expect(() => SecretBox.fromSource({ dataDir: dir })).toThrow(
+      /does not hold a 32-byte key in base64; delete it only if no secret was saved with it/,
+    );
     // The permissions are tightened even so.
     expect(statSync(join(dir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
   });

@@ -29,12 +29,17 @@ describe('SettingsStore', () => {
     const before = Date.now();
     await settings.write('jira', { baseUrl: 'https://x.atlassian.net', labels: ['a'], enabled: true, n: null }, { apiToken: 'tok-123' });
     const read = await settings.read('jira');
-    expect(read).toMatchObject({ value: { baseUrl: 'https://x.atlassian.net', labels: ['a'], enabled: true, n: null }, secrets: { apiToken: 'tok-123' } });
+    expect(read).toMatchObject({
+      value: { baseUrl: 'https://x.atlassian.net', labels: ['a'], enabled: true, n: null },
+      secrets: { apiToken: 'tok-123' },
+    });
     expect(read!.updatedAt).toBeGreaterThanOrEqual(before - 1);
   });
 
   it('keeps secrets sealed at rest', async () => {
-    const rows = await store.transport.query<{ value: string; secrets: string }>(`SELECT value, secrets FROM stacklens.${SETTINGS_TABLE} WHERE name = 'jira'`);
+    const rows = await store.transport.query<{ value: string; secrets: string }>(
+      `SELECT value, secrets FROM stacklens.${SETTINGS_TABLE} WHERE name = 'jira'`,
+    );
     expect(JSON.stringify(rows)).not.toContain('tok-123');
     expect(rows[0]!.secrets).toMatch(/^v1\./);
   });
@@ -60,7 +65,9 @@ describe('SettingsStore', () => {
   it('refuses to open secrets saved under another key, and a sealed value copied to another name', async () => {
     const stranger = new SettingsStore(store.transport, 'stacklens', new SecretBox(randomBytes(32)));
     await expect(stranger.read('jira')).rejects.toThrow(SecretKeyError);
-    const [row] = await store.transport.query<{ secrets: string }>(`SELECT secrets FROM stacklens.${SETTINGS_TABLE} FINAL WHERE name = 'jira'`);
+    const [row] = await store.transport.query<{ secrets: string }>(
+      `SELECT secrets FROM stacklens.${SETTINGS_TABLE} FINAL WHERE name = 'jira'`,
+    );
     await store.transport.insertCompactJson(
       `stacklens.${SETTINGS_TABLE}`,
       ['name', 'value', 'secrets', 'deleted', 'updatedAt', 'version'],

@@ -22,7 +22,11 @@ describe('HttpTransport against a closed port', () => {
 
   it('openLogStore does not fail the start: it reports the connection error and keeps retrying the migrations', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const store = await openLogStore({ kind: 'server', url, username: 'default', password: '', database: 'x', retentionDays: 30 }, undefined, 50);
+    const store = await openLogStore(
+      { kind: 'server', url, username: 'default', password: '', database: 'x', retentionDays: 30 },
+      undefined,
+      50,
+    );
     expect(store.schemaError).toMatch(/ECONNREFUSED/);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(store.schemaError).toMatch(/ECONNREFUSED/);
@@ -39,7 +43,14 @@ if (!serverUrl) {
 
 describe.skipIf(!serverUrl)('LogStore on a ClickHouse server', () => {
   const database = `stacklens_test_${process.pid}`;
-  const config = { kind: 'server', url: serverUrl ?? '', username: process.env.CLICKHOUSE_TEST_USER ?? 'default', password: process.env.CLICKHOUSE_TEST_PASSWORD ?? '', database, retentionDays: 30 } as const;
+  const config = {
+    kind: 'server',
+    url: serverUrl ?? '',
+    username: process.env.CLICKHOUSE_TEST_USER ?? 'default',
+    password: process.env.CLICKHOUSE_TEST_PASSWORD ?? '',
+    database,
+    retentionDays: 30,
+  } as const;
   let store: Awaited<ReturnType<typeof openLogStore>> | undefined;
 
   afterAll(async () => {

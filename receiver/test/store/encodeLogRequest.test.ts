@@ -44,7 +44,7 @@ function viaJson(records: ReadableLogRecord[]): ExportRequest {
 const VARIED_LOGS: EmittedLog[] = [
   { body: 'plain', severityNumber: SeverityNumber.INFO, severityText: 'INFO' },
   { body: 'quote " backslash \\ tab \t newline \n nul \u0000 del \u007f', attributes: { 'a"b': 'c\\d' } },
-  { body: 'ünïcode — 日本語 — emoji 🧾 — separators \u2028\u2029', attributes: { 'ключ': 'значение', '🔑': '🗝️' } },
+  { body: 'ünïcode — 日本語 — emoji 🧾 — separators \u2028\u2029', attributes: { ключ: 'значение', '🔑': '🗝️' } },
   { body: 42, attributes: { int: 2 ** 60, negative: -7, zero: 0 } },
   { body: -0.5, attributes: { double: 12345.678, tiny: 5e-324, negZero: -0, third: 1 / 3 } },
   { body: true, attributes: { yes: true, no: false } },
@@ -92,9 +92,7 @@ describe('encodeLogRequest gives the bytes of encodeLogRows(toLogRows(request).r
   it('for requests with no records, and with records past the end of DateTime64(9)', () => {
     expectSameEncoding({ resourceLogs: [] });
     expectSameEncoding({ resourceLogs: [{ resource: null, schemaUrl: '', scopeLogs: [] }] });
-    expectSameEncoding(
-      request([[[record({ timeUnixNano: u64(2n ** 63n) }), record({ body: { stringValue: 'kept' } })]]]),
-    );
+    expectSameEncoding(request([[[record({ timeUnixNano: u64(2n ** 63n) }), record({ body: { stringValue: 'kept' } })]]]));
     expect(encodeLogRequest(request([[[record({ timeUnixNano: u64(2n ** 64n - 1n) })]]]))).toMatchObject({
       rowCount: 0,
       rejected: 1,
@@ -232,11 +230,17 @@ function generateValue(random: () => number, depth: number): AnyValue | null {
     case 0:
       return null;
     case 1:
-      return { value: 'intValue', intValue: u64(BigInt.asUintN(64, BigInt(Math.floor((random() - 0.5) * 2 ** 53)) << BigInt(Math.floor(random() * 12)))) };
+      return {
+        value: 'intValue',
+        intValue: u64(BigInt.asUintN(64, BigInt(Math.floor((random() - 0.5) * 2 ** 53)) << BigInt(Math.floor(random() * 12)))),
+      };
     case 2:
       return { value: 'boolValue', boolValue: random() < 0.5 };
     case 3:
-      return { value: 'doubleValue', doubleValue: pick(random, [0, -0, 0.1, -2.5e-8, 1e21, 123456789.125, NaN, Infinity, -Infinity, random() * 1e6]) };
+      return {
+        value: 'doubleValue',
+        doubleValue: pick(random, [0, -0, 0.1, -2.5e-8, 1e21, 123456789.125, NaN, Infinity, -Infinity, random() * 1e6]),
+      };
     case 4:
       return { value: 'bytesValue', bytesValue: Uint8Array.from({ length: Math.floor(random() * 6) }, () => Math.floor(random() * 256)) };
     case 5:
@@ -245,7 +249,9 @@ function generateValue(random: () => number, depth: number): AnyValue | null {
     case 7:
       return {
         value: 'kvlistValue',
-        kvlistValue: { values: Array.from({ length: Math.floor(random() * 4) }, () => kv(pick(random, TRICKY_KEYS), generateValue(random, depth + 1))) },
+        kvlistValue: {
+          values: Array.from({ length: Math.floor(random() * 4) }, () => kv(pick(random, TRICKY_KEYS), generateValue(random, depth + 1))),
+        },
       };
     default:
       return {
@@ -299,7 +305,9 @@ function generateRequest(random: () => number): ExportRequest {
         schemaUrl: random() < 0.2 ? pick(random, TRICKY_TEXT) : '',
         logRecords: Array.from({ length: Math.floor(random() * 25) }, () =>
           record({
-            timeUnixNano: u64(random() < 0.1 ? 0n : random() < 0.05 ? 2n ** 63n + 5n : 1_700_000_000_000_000_000n + BigInt(Math.floor(random() * 1e12))),
+            timeUnixNano: u64(
+              random() < 0.1 ? 0n : random() < 0.05 ? 2n ** 63n + 5n : 1_700_000_000_000_000_000n + BigInt(Math.floor(random() * 1e12)),
+            ),
             observedTimeUnixNano: u64(1_700_000_000_000_000_001n),
             severityNumber: pick(random, [0, 9, 17, 24, 300]),
             severityText: pick(random, ['', 'INFO', 'ERROR', 'wärn "x"']),

@@ -26,7 +26,14 @@ describe('the embedded engine is loaded only when it is the store', () => {
   it('a receiver on a ClickHouse server never maps chDB; one on the embedded store does', async () => {
     const port = await closedPort();
     expect(
-      await loadsEngine({ kind: 'server', url: `http://127.0.0.1:${port}`, username: 'default', password: '', database: 'stacklens', retentionDays: 30 }),
+      await loadsEngine({
+        kind: 'server',
+        url: `http://127.0.0.1:${port}`,
+        username: 'default',
+        password: '',
+        database: 'stacklens',
+        retentionDays: 30,
+      }),
     ).toBe(false);
     const dataDir = await mkdtemp(join(tmpdir(), 'stacklens-lazy-engine-'));
     try {

@@ -36,9 +36,7 @@ describe('otel_logs DDL', () => {
   it('on a cluster: replicated local table ON CLUSTER behind a distributed table', () => {
     const [local, distributed] = statements({ ...base, cluster: 'logs_cluster', retentionDays: 7 });
     expect(local).toContain("CREATE TABLE IF NOT EXISTS stacklens.otel_logs_local ON CLUSTER 'logs_cluster'");
-    expect(local).toContain(
-      "ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/stacklens/otel_logs_local', '{replica}')",
-    );
+    expect(local).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/stacklens/otel_logs_local', '{replica}')");
     expect(local).toContain('toUnixTimestamp64Second(Timestamp) + 604800,');
     expect(local).not.toContain('non_replicated_deduplication_window');
     expect(distributed).toContain("CREATE TABLE IF NOT EXISTS stacklens.otel_logs ON CLUSTER 'logs_cluster'");
@@ -51,15 +49,19 @@ describe('otel_logs DDL', () => {
     expect(ttl.statements).toEqual([
       'ALTER TABLE stacklens.otel_logs MODIFY TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))',
     ]);
-    const [onCluster] = migrations({ ...base, cluster: 'c' }).find((migration) => migration.id === '0006_otel_logs_ttl_no_wrap')!.statements;
+    const [onCluster] = migrations({ ...base, cluster: 'c' }).find(
+      (migration) => migration.id === '0006_otel_logs_ttl_no_wrap',
+    )!.statements;
     expect(onCluster).toBe(
       "ALTER TABLE stacklens.otel_logs_local ON CLUSTER 'c' MODIFY TTL toDateTime(least(toUnixTimestamp64Second(Timestamp) + 2592000, 4294967295))",
     );
   });
 
   it('gives occurrence tables, dated by record time too, the TTL that does not wrap', () => {
-    const ttl = "toDateTime(least(toUnixTimestamp64Second(timestamp) + 2592000, 4294967295))";
-    const created = migrations(base).find((migration) => migration.id === '0002_incidents')!.statements.join('\n');
+    const ttl = 'toDateTime(least(toUnixTimestamp64Second(timestamp) + 2592000, 4294967295))';
+    const created = migrations(base)
+      .find((migration) => migration.id === '0002_incidents')!
+      .statements.join('\n');
     expect(created).toContain(`TTL ${ttl}`);
     expect(migrations(base).find((migration) => migration.id === '0007_occurrences_ttl_no_wrap')!.statements).toEqual([
       `ALTER TABLE stacklens.incident_occurrences MODIFY TTL ${ttl}`,

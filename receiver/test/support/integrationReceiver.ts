@@ -8,7 +8,12 @@ import { protobufRequest, type PosError } from '../api/support/posErrors.ts';
 
 export interface IntegrationReceiver {
   receiver: Receiver;
-  request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown, token?: string | null): Promise<LightMyRequestResponse>;
+  request(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    token?: string | null,
+  ): Promise<LightMyRequestResponse>;
   /** Sends error records over OTLP/HTTP and waits until the pipeline has written what they caused. */
   ingest(errors: ReadonlyArray<PosError>): Promise<void>;
   /** Every response body this helper saw, and every log line the receiver wrote: where a leaked secret would show. */

@@ -73,12 +73,7 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-function waitFor(
-  requests: CapturedRequest[],
-  waiters: Set<() => void>,
-  count: number,
-  timeoutMillis: number,
-): Promise<CapturedRequest[]> {
+function waitFor(requests: CapturedRequest[], waiters: Set<() => void>, count: number, timeoutMillis: number): Promise<CapturedRequest[]> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (requests.length < count) return;

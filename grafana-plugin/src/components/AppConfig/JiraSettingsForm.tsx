@@ -41,7 +41,11 @@ export function JiraSettingsForm() {
 
   if (!loaded) return <LoadingPlaceholder text="Loading the Jira settings…" />;
   if ('error' in loaded) {
-    return <Alert severity="error" title={`Could not read the Jira settings from the receiver: ${loaded.error}`}>Check the receiver URL and token above, save them, and reload this page.</Alert>;
+    return (
+      <Alert severity="error" title={`Could not read the Jira settings from the receiver: ${loaded.error}`}>
+        Check the receiver URL and token above, save them, and reload this page.
+      </Alert>
+    );
   }
 
   const errors = validateJiraForm(values);
@@ -90,10 +94,28 @@ export function JiraSettingsForm() {
     <form onSubmit={submit} noValidate data-testid={testIds.jira.form}>
       <FieldSet label="Jira">
         <Field label="Jira site" description="Your Jira Cloud site." invalid={Boolean(shown('baseUrl'))} error={shown('baseUrl')}>
-          <Input width={60} value={values.baseUrl} placeholder="https://your-team.atlassian.net" onChange={(event) => set({ baseUrl: event.currentTarget.value })} data-testid={testIds.jira.baseUrl} />
+          <Input
+            width={60}
+            value={values.baseUrl}
+            placeholder="https://your-team.atlassian.net"
+            onChange={(event) => set({ baseUrl: event.currentTarget.value })}
+            data-testid={testIds.jira.baseUrl}
+          />
         </Field>
-        <Field label="E-mail" description="The Atlassian account that files the tickets." invalid={Boolean(shown('email'))} error={shown('email')}>
-          <Input width={60} type="email" value={values.email} placeholder="stacklens-bot@example.com" onChange={(event) => set({ email: event.currentTarget.value })} data-testid={testIds.jira.email} />
+        <Field
+          label="E-mail"
+          description="The Atlassian account that files the tickets."
+          invalid={Boolean(shown('email'))}
+          error={shown('email')}
+        >
+          <Input
+            width={60}
+            type="email"
+            value={values.email}
+            placeholder="stacklens-bot@example.com"
+            onChange={(event) => set({ email: event.currentTarget.value })}
+            data-testid={testIds.jira.email}
+          />
         </Field>
         <Field
           label="API token"
@@ -112,10 +134,22 @@ export function JiraSettingsForm() {
           />
         </Field>
         <Field label="Project key" invalid={Boolean(shown('projectKey'))} error={shown('projectKey')}>
-          <Input width={20} value={values.projectKey} placeholder="POS" onChange={(event) => set({ projectKey: event.currentTarget.value.toUpperCase() })} data-testid={testIds.jira.projectKey} />
+          <Input
+            width={20}
+            value={values.projectKey}
+            placeholder="POS"
+            onChange={(event) => set({ projectKey: event.currentTarget.value.toUpperCase() })}
+            data-testid={testIds.jira.projectKey}
+          />
         </Field>
         <Field label="Issue type" invalid={Boolean(shown('issueType'))} error={shown('issueType')}>
-          <Input width={20} value={values.issueType} placeholder="Bug" onChange={(event) => set({ issueType: event.currentTarget.value })} data-testid={testIds.jira.issueType} />
+          <Input
+            width={20}
+            value={values.issueType}
+            placeholder="Bug"
+            onChange={(event) => set({ issueType: event.currentTarget.value })}
+            data-testid={testIds.jira.issueType}
+          />
         </Field>
         <Field label="Priority mapping" description="The Jira priority each incident severity gets (names as in your Jira).">
           <Stack direction="column" gap={0.5}>
@@ -131,22 +165,46 @@ export function JiraSettingsForm() {
             ))}
           </Stack>
         </Field>
-        <Field label="Labels" description="Added to every ticket StackLens files." invalid={Boolean(shown('labels'))} error={shown('labels')}>
+        <Field
+          label="Labels"
+          description="Added to every ticket StackLens files."
+          invalid={Boolean(shown('labels'))}
+          error={shown('labels')}
+        >
           <div data-testid={testIds.jira.labels}>
             <TagsInput tags={values.labels} onChange={(labels) => set({ labels })} placeholder="New label (Enter)" width={60} />
           </div>
         </Field>
         <InlineField label="Integration enabled" labelWidth={24} tooltip="Off: no ticket is filed, not even by hand.">
-          <Switch value={values.enabled} onChange={(event) => set({ enabled: event.currentTarget.checked })} data-testid={testIds.jira.enabled} />
+          <Switch
+            value={values.enabled}
+            onChange={(event) => set({ enabled: event.currentTarget.checked })}
+            data-testid={testIds.jira.enabled}
+          />
         </InlineField>
-        <InlineField label="Create tickets automatically" labelWidth={24} tooltip="Files a ticket when an incident's rule says so (auto policy); otherwise only by hand from the incident page.">
-          <Switch value={values.autoCreate} onChange={(event) => set({ autoCreate: event.currentTarget.checked })} data-testid={testIds.jira.autoCreate} />
+        <InlineField
+          label="Create tickets automatically"
+          labelWidth={24}
+          tooltip="Files a ticket when an incident's rule says so (auto policy); otherwise only by hand from the incident page."
+        >
+          <Switch
+            value={values.autoCreate}
+            onChange={(event) => set({ autoCreate: event.currentTarget.checked })}
+            data-testid={testIds.jira.autoCreate}
+          />
         </InlineField>
         <Stack gap={2} alignItems="center">
           <Button type="submit" disabled={save.kind === 'saving'} data-testid={testIds.jira.save}>
             Save Jira settings
           </Button>
-          <Button type="button" variant="secondary" icon="sync" disabled={test.kind === 'testing' || save.kind === 'saving'} onClick={() => void runTest()} data-testid={testIds.jira.test}>
+          <Button
+            type="button"
+            variant="secondary"
+            icon="sync"
+            disabled={test.kind === 'testing' || save.kind === 'saving'}
+            onClick={() => void runTest()}
+            data-testid={testIds.jira.test}
+          >
             {dirty ? 'Save and test connection' : 'Test connection'}
           </Button>
           {save.kind === 'saved' && <span role="status">Saved.</span>}

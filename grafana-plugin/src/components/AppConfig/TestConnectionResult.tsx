@@ -3,10 +3,7 @@ import type { JiraTestResult } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 
 export type TestState =
-  | { kind: 'idle' }
-  | { kind: 'testing' }
-  | { kind: 'done'; result: JiraTestResult }
-  | { kind: 'error'; message: string };
+  { kind: 'idle' } | { kind: 'testing' } | { kind: 'done'; result: JiraTestResult } | { kind: 'error'; message: string };
 
 /** The outcome of "Test connection": each check Jira passed or failed, or why the test itself could not run. */
 export function TestConnectionResult({ state }: { state: TestState }) {

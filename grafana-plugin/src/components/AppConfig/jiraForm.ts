@@ -43,11 +43,17 @@ export function validateJiraForm(values: JiraFormValues): JiraFormErrors {
     const url = new URL(values.baseUrl.trim());
     if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.baseUrl = 'Use the site’s https:// address';
   } catch {
-    errors.baseUrl = values.baseUrl.trim() === '' ? 'Required: your Jira site, e.g. https://your-team.atlassian.net' : 'Not a URL, e.g. https://your-team.atlassian.net';
+    errors.baseUrl =
+      values.baseUrl.trim() === ''
+        ? 'Required: your Jira site, e.g. https://your-team.atlassian.net'
+        : 'Not a URL, e.g. https://your-team.atlassian.net';
   }
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) errors.email = 'The e-mail address of the Atlassian account the token belongs to';
-  if (!values.apiTokenSet && values.apiToken.trim() === '') errors.apiToken = 'Required: an API token from id.atlassian.com › Security › API tokens';
-  if (!/^[A-Z][A-Z0-9_]{1,9}$/.test(values.projectKey.trim())) errors.projectKey = 'A project key is 2–10 capital letters, digits or _, starting with a letter (e.g. POS)';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()))
+    errors.email = 'The e-mail address of the Atlassian account the token belongs to';
+  if (!values.apiTokenSet && values.apiToken.trim() === '')
+    errors.apiToken = 'Required: an API token from id.atlassian.com › Security › API tokens';
+  if (!/^[A-Z][A-Z0-9_]{1,9}$/.test(values.projectKey.trim()))
+    errors.projectKey = 'A project key is 2–10 capital letters, digits or _, starting with a letter (e.g. POS)';
   if (values.issueType.trim() === '') errors.issueType = 'Required, e.g. Bug or Task';
   const badLabel = values.labels.find((label) => /\s/.test(label));
   if (badLabel !== undefined) errors.labels = `Jira labels cannot contain spaces: "${badLabel}"`;
@@ -63,7 +69,9 @@ export function settingsFromForm(values: JiraFormValues): JiraSettingsInput {
     issueType: values.issueType.trim(),
     enabled: values.enabled,
     autoCreate: values.autoCreate,
-    priorityMap: Object.fromEntries(SEVERITIES.map((severity) => [severity, values.priorityMap[severity].trim()]).filter(([, name]) => name !== '')),
+    priorityMap: Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, values.priorityMap[severity].trim()]).filter(([, name]) => name !== ''),
+    ),
     labels: values.labels,
   };
   if (values.apiToken.trim() !== '') input.apiToken = values.apiToken.trim();

@@ -35,9 +35,19 @@ const getStyles = (theme: GrafanaTheme2) => ({
     listStyle: 'none',
     padding: 0,
     margin: 0,
-    li: { display: 'flex', gap: theme.spacing(1.5), padding: theme.spacing(0.5, 0), borderBottom: `1px solid ${theme.colors.border.weak}`, flexWrap: 'wrap' },
+    li: {
+      display: 'flex',
+      gap: theme.spacing(1.5),
+      padding: theme.spacing(0.5, 0),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      flexWrap: 'wrap',
+    },
   }),
-  time: css({ fontFamily: theme.typography.fontFamilyMonospace, color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  time: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   stage: css({ fontWeight: theme.typography.fontWeightMedium, minWidth: 120 }),
   actor: css({ color: theme.colors.text.secondary, marginLeft: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
 });

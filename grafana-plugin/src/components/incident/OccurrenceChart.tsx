@@ -17,12 +17,24 @@ export function OccurrenceChart({ histogram }: { histogram: Histogram }) {
   const label = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return (
     <figure className={styles.figure} data-testid={testIds.incident.chart}>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} role="img" aria-label={`${histogram.total} occurrences from ${label(histogram.from)} to ${label(histogram.to)}`} className={styles.svg}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`}
+        role="img"
+        aria-label={`${histogram.total} occurrences from ${label(histogram.from)} to ${label(histogram.to)}`}
+        className={styles.svg}
+      >
         <line x1={0} x2={WIDTH} y1={HEIGHT} y2={HEIGHT} stroke={theme.colors.border.medium} />
         {histogram.buckets.map((bucket, index) => {
           const height = (bucket.count / max) * (HEIGHT - 8);
           return (
-            <rect key={bucket.at} x={index * slot + 1} y={HEIGHT - height} width={Math.max(1, slot - 2)} height={height} fill={theme.colors.error.main}>
+            <rect
+              key={bucket.at}
+              x={index * slot + 1}
+              y={HEIGHT - height}
+              width={Math.max(1, slot - 2)}
+              height={height}
+              fill={theme.colors.error.main}
+            >
               <title>{`${label(bucket.at)}: ${bucket.count}`}</title>
             </rect>
           );
@@ -38,7 +50,8 @@ export function OccurrenceChart({ histogram }: { histogram: Histogram }) {
         </text>
       </svg>
       <figcaption className={styles.caption}>
-        {histogram.total} occurrences in the last {Math.round((Date.parse(histogram.to) - Date.parse(histogram.from)) / 60_000)} minutes, per minute
+        {histogram.total} occurrences in the last {Math.round((Date.parse(histogram.to) - Date.parse(histogram.from)) / 60_000)} minutes,
+        per minute
       </figcaption>
     </figure>
   );

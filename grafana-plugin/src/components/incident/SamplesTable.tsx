@@ -30,7 +30,14 @@ export function SamplesTable({ samples }: { samples: IncidentSample[] }) {
               {sample.traceId ? (
                 <>
                   <code>{sample.traceId}</code>{' '}
-                  <ClipboardButton size="sm" variant="secondary" fill="text" icon="copy" getText={() => sample.traceId} aria-label="Copy trace id" />
+                  <ClipboardButton
+                    size="sm"
+                    variant="secondary"
+                    fill="text"
+                    icon="copy"
+                    getText={() => sample.traceId}
+                    aria-label="Copy trace id"
+                  />
                 </>
               ) : (
                 '—'
@@ -47,7 +54,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.5, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left', verticalAlign: 'top' },
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
   nowrap: css({ whiteSpace: 'nowrap', fontSize: theme.typography.bodySmall.fontSize }),

@@ -68,7 +68,12 @@ export function TicketSection({ incidentId, ticket, failure, onChanged }: Ticket
               placeholder="What you already know, who is looking at it…"
             />
           </Field>
-          <Button icon="plus" onClick={() => void create()} disabled={outcome.kind === 'sending'} data-testid={testIds.incident.createTicket}>
+          <Button
+            icon="plus"
+            onClick={() => void create()}
+            disabled={outcome.kind === 'sending'}
+            data-testid={testIds.incident.createTicket}
+          >
             {outcome.kind === 'sending' ? 'Creating…' : 'Create Jira ticket'}
           </Button>
         </>

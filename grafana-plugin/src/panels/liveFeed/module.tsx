@@ -19,7 +19,12 @@ function Panel({ options, height }: PanelProps<LiveFeedOptions>) {
   const settings = useAsync(() => getBackendSrv().get<{ jsonData?: AppSettings }>(`/api/plugins/${PLUGIN_ID}/settings`), []);
   const services = useMemo(() => {
     const jsonData = settings.value?.jsonData;
-    return { api, liveUrl: jsonData?.receiverPublicUrl || jsonData?.receiverUrl, pageUrl: pageUrlFor(PLUGIN_BASE_URL), navigate: (url: string) => locationService.push(url) };
+    return {
+      api,
+      liveUrl: jsonData?.receiverPublicUrl || jsonData?.receiverUrl,
+      pageUrl: pageUrlFor(PLUGIN_BASE_URL),
+      navigate: (url: string) => locationService.push(url),
+    };
   }, [settings.value]);
   if (settings.error) return <Alert severity="error" title={`The StackLens app is not enabled or not configured: ${settings.error}`} />;
   if (!settings.value) return <LoadingPlaceholder text="Connecting…" />;
@@ -40,7 +45,17 @@ export const plugin = new PanelPlugin<LiveFeedOptions>(Panel).setPanelOptions((b
       // Grafana types a multi-select's options with the whole list as each value; each option is one severity.
       settings: { options: SEVERITIES.map((value) => ({ label: value, value: value as unknown as Severity[] })) },
     })
-    .addTextInput({ path: 'service', name: 'Service', description: 'Only this service (empty: all).', defaultValue: DEFAULT_OPTIONS.service })
-    .addNumberInput({ path: 'maxRows', name: 'Max rows', defaultValue: DEFAULT_OPTIONS.maxRows, settings: { min: 1, max: 200, integer: true } })
+    .addTextInput({
+      path: 'service',
+      name: 'Service',
+      description: 'Only this service (empty: all).',
+      defaultValue: DEFAULT_OPTIONS.service,
+    })
+    .addNumberInput({
+      path: 'maxRows',
+      name: 'Max rows',
+      defaultValue: DEFAULT_OPTIONS.maxRows,
+      settings: { min: 1, max: 200, integer: true },
+    })
     .addBooleanSwitch({ path: 'hideResolved', name: 'Hide resolved', defaultValue: DEFAULT_OPTIONS.hideResolved }),
 );

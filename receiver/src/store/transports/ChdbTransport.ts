@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import { parseJsonEachRow, payloadBuffer, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
+import {
+  parseJsonEachRow,
+  payloadBuffer,
+  type ClickHouseTransport,
+  type InsertSettings,
+  type QueryParams,
+} from '../ClickHouseTransport.ts';
 
 /**
  * The ClickHouse engine in this process (chDB). Queries and inserts run on

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { parseJsonEachRow, payloadBuffer, type ClickHouseTransport, type InsertSettings, type QueryParams } from '../ClickHouseTransport.ts';
+import {
+  parseJsonEachRow,
+  payloadBuffer,
+  type ClickHouseTransport,
+  type InsertSettings,
+  type QueryParams,
+} from '../ClickHouseTransport.ts';
 
 export interface HttpTransportOptions {
   url: string;

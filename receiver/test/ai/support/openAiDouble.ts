@@ -28,13 +28,21 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
   const double: Omit<OpenAiDouble, 'baseUrl'> = { requests: [], status: 200, close: () => app.close() };
   app.post<{ Body: ChatRequest['body'] }>('/v1/chat/completions', async (request, reply) => {
     double.requests.push({ headers: request.headers, body: request.body });
-    if (double.status !== 200) return reply.code(double.status).send({ error: { message: `double answers ${double.status}`, type: 'server_error' } });
+    if (double.status !== 200)
+      return reply.code(double.status).send({ error: { message: `double answers ${double.status}`, type: 'server_error' } });
     return {
       id: 'chatcmpl-receiver-double',
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(DOUBLE_FINDING), refusal: null }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: JSON.stringify(DOUBLE_FINDING), refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     };
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -7,7 +7,12 @@ export interface EventFacets {
   body?: string;
 }
 
-export function errorDetected({ severity = 'HIGH', service = 'demo-pos', store = 'STORE_001', body = 'Price missing for product 999' }: EventFacets = {}): UnsequencedLiveEvent {
+export function errorDetected({
+  severity = 'HIGH',
+  service = 'demo-pos',
+  store = 'STORE_001',
+  body = 'Price missing for product 999',
+}: EventFacets = {}): UnsequencedLiveEvent {
   return {
     type: 'error.detected',
     at: Date.now(),
@@ -23,7 +28,11 @@ export function errorDetected({ severity = 'HIGH', service = 'demo-pos', store =
   };
 }
 
-export function incident({ severity = 'CRITICAL', service = 'demo-pos', stores = ['STORE_001'] }: { severity?: Severity; service?: string; stores?: string[] } = {}): IncidentSummary {
+export function incident({
+  severity = 'CRITICAL',
+  service = 'demo-pos',
+  stores = ['STORE_001'],
+}: { severity?: Severity; service?: string; stores?: string[] } = {}): IncidentSummary {
   return {
     id: `fp-${service}-${severity}-${stores.join('+')}`,
     fingerprint: `fp-${service}-${severity}-${stores.join('+')}`,

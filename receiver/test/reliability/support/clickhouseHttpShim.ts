@@ -26,7 +26,8 @@ export interface ClickHouseHttpShim {
  */
 const CLIENT_PARAMS = new Set(['query', 'query_id', 'database', 'session_id', 'role', 'default_format']);
 const INSERT = /^\s*INSERT\s+INTO\s+(\S+)\s*\(([^)]*)\)\s*FORMAT\s+(\w+)\s*$/i;
-const FAILING_BODY = 'Code: 242. DB::Exception: Table is in readonly mode (replica path: /clickhouse/tables/01/stacklens/otel_logs). (TABLE_IS_READ_ONLY) (version 26.7.1.1)\n';
+const FAILING_BODY =
+  'Code: 242. DB::Exception: Table is in readonly mode (replica path: /clickhouse/tables/01/stacklens/otel_logs). (TABLE_IS_READ_ONLY) (version 26.7.1.1)\n';
 
 export async function startClickHouseHttpShim(dataDir: string): Promise<ClickHouseHttpShim> {
   const session = new Session(dataDir);

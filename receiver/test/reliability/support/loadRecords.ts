@@ -57,9 +57,7 @@ export function postLogs(baseUrl: string, body: Buffer, timeoutMs = 60_000): Pro
       { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
       (response) => {
         response.resume();
-        response.once('end', () =>
-          resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? undefined }),
-        );
+        response.once('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? undefined }));
         response.once('error', () => resolve({ status: 0 }));
       },
     );

@@ -54,7 +54,21 @@ export const LAST_STORABLE_NANOS = 9223372036854775807n;
 /** Text with what breaks naive code: quotes, backslashes, control characters, lone surrogates, astral characters, NUL. */
 export const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', '\0', '"', '\\', "'; DROP TABLE otel_logs; --", '\uD800', '\uDFFF', 'a\uD83Db', '😀', '\u2028\u2029', '\t\n\r', '{"a":1}', '\\u0000'),
+  fc.constantFrom(
+    '',
+    '\0',
+    '"',
+    '\\',
+    "'; DROP TABLE otel_logs; --",
+    '\uD800',
+    '\uDFFF',
+    'a\uD83Db',
+    '😀',
+    '\u2028\u2029',
+    '\t\n\r',
+    '{"a":1}',
+    '\\u0000',
+  ),
   fc.array(fc.constantFrom('a', '\\', '"', '\uD800', '😀', '\0', 'é', '\u0085'), { maxLength: 30 }).map((parts) => parts.join('')),
 );
 
@@ -94,9 +108,9 @@ export function nested(depth: number, leaf: JsonAnyValue = { stringValue: 'leaf'
 export const attributes = fc.oneof(
   { weight: 6, arbitrary: fc.array(keyValue(1), { maxLength: 8 }) },
   // Huge maps: thousands of keys, some repeated.
-  fc.integer({ min: 500, max: 3_000 }).map((count) =>
-    Array.from({ length: count }, (_, i) => ({ key: `attr.${i % (count - 7)}`, value: { stringValue: `v${i}` } })),
-  ),
+  fc
+    .integer({ min: 500, max: 3_000 })
+    .map((count) => Array.from({ length: count }, (_, i) => ({ key: `attr.${i % (count - 7)}`, value: { stringValue: `v${i}` } }))),
 );
 
 export const logRecord: fc.Arbitrary<JsonLogRecord> = fc.record({
@@ -119,7 +133,9 @@ export const exportRequest: fc.Arbitrary<JsonRequest> = fc
     records: fc.array(logRecord, { minLength: 1, maxLength: 5 }),
   })
   .map(({ resourceAttributes, scopeName, records }) => ({
-    resourceLogs: [{ resource: { attributes: resourceAttributes }, scopeLogs: [{ scope: { name: scopeName, version: '1' }, logRecords: records }] }],
+    resourceLogs: [
+      { resource: { attributes: resourceAttributes }, scopeLogs: [{ scope: { name: scopeName, version: '1' }, logRecords: records }] },
+    ],
   }));
 
 export function protobufOf(request: JsonRequest): Buffer {

@@ -121,7 +121,8 @@ export async function startJiraDouble(options: JiraDoubleOptions = {}): Promise<
   });
 
   const issueByKey = (key: string) => issues.find((issue) => issue.key === key);
-  const notFound = (reply: FastifyReply, what: string) => reply.code(404).send(errorBody(`${what} does not exist or you do not have permission to see it.`));
+  const notFound = (reply: FastifyReply, what: string) =>
+    reply.code(404).send(errorBody(`${what} does not exist or you do not have permission to see it.`));
 
   await app.register(
     async (api) => {
@@ -129,23 +130,34 @@ export async function startJiraDouble(options: JiraDoubleOptions = {}): Promise<
       api.get('/rest/api/3/myself', async () => ({ accountId: 'double-user', displayName: 'Double User', active: true }));
       api.get<{ Querystring: { projectKey?: string; permissions?: string } }>('/rest/api/3/mypermissions', async (request, reply) => {
         if (!request.query.permissions) return reply.code(400).send(errorBody('The permissions query parameter is required.'));
-        if (request.query.projectKey && request.query.projectKey !== projectKey) return notFound(reply, `Project ${request.query.projectKey}`);
+        if (request.query.projectKey && request.query.projectKey !== projectKey)
+          return notFound(reply, `Project ${request.query.projectKey}`);
         const entries = request.query.permissions.split(',').map((key) => [key, { key, havePermission: permissions.has(key) }]);
         return { permissions: Object.fromEntries(entries) };
       });
       api.get<{ Params: { key: string } }>('/rest/api/3/project/:key', async (request, reply) => {
-        if (request.params.key !== projectKey) return notFound(reply, `No project could be found with key '${request.params.key}'. Project`);
+        if (request.params.key !== projectKey)
+          return notFound(reply, `No project could be found with key '${request.params.key}'. Project`);
         return { id: '10000', key: projectKey, name: 'Point of Sale' };
       });
       api.get<{ Params: { key: string } }>('/rest/api/3/issue/createmeta/:key/issuetypes', async (request, reply) => {
         if (request.params.key !== projectKey) return notFound(reply, `Project ${request.params.key}`);
-        return { issueTypes: issueTypes.map((type) => ({ ...type, subtask: false })), maxResults: 50, startAt: 0, total: issueTypes.length };
+        return {
+          issueTypes: issueTypes.map((type) => ({ ...type, subtask: false })),
+          maxResults: 50,
+          startAt: 0,
+          total: issueTypes.length,
+        };
       });
-      api.get<{ Params: { key: string; typeId: string } }>('/rest/api/3/issue/createmeta/:key/issuetypes/:typeId', async (request, reply) => {
-        if (request.params.key !== projectKey || !issueTypes.some((type) => type.id === request.params.typeId)) return notFound(reply, 'Issue type');
-        const fields = createFields(priorities, options.requiredFields ?? []);
-        return { fields, results: fields, maxResults: 50, startAt: 0, total: fields.length };
-      });
+      api.get<{ Params: { key: string; typeId: string } }>(
+        '/rest/api/3/issue/createmeta/:key/issuetypes/:typeId',
+        async (request, reply) => {
+          if (request.params.key !== projectKey || !issueTypes.some((type) => type.id === request.params.typeId))
+            return notFound(reply, 'Issue type');
+          const fields = createFields(priorities, options.requiredFields ?? []);
+          return { fields, results: fields, maxResults: 50, startAt: 0, total: fields.length };
+        },
+      );
       api.post<{ Body: { fields?: Record<string, unknown> } }>('/rest/api/3/issue', async (request, reply) => {
         const fields = request.body?.fields ?? {};
         const problems = createProblems(fields, { projectKey, issueTypes, priorities, required: options.requiredFields ?? [] });
@@ -176,7 +188,8 @@ export async function startJiraDouble(options: JiraDoubleOptions = {}): Promise<
       api.post<{ Params: { key: string }; Body: { body?: unknown } }>('/rest/api/3/issue/:key/comment', async (request, reply) => {
         const issue = issueByKey(request.params.key);
         if (!issue) return notFound(reply, 'Issue');
-        if (!isAdf(request.body?.body)) return reply.code(400).send({ errorMessages: [], errors: { comment: 'Comment body is not valid!' } });
+        if (!isAdf(request.body?.body))
+          return reply.code(400).send({ errorMessages: [], errors: { comment: 'Comment body is not valid!' } });
         issue.comments.push(request.body.body);
         return reply.code(201).send({ id: String(issue.comments.length), body: request.body.body, created: new Date().toISOString() });
       });
@@ -188,14 +201,22 @@ export async function startJiraDouble(options: JiraDoubleOptions = {}): Promise<
           .map((name, i) => ({ id: String(11 + i), name: `Move to ${name}`, to: { name, statusCategory: { key: STATUSES[name] } } }));
         return { transitions };
       });
-      api.post<{ Params: { key: string }; Body: { transition?: { id?: string } } }>('/rest/api/3/issue/:key/transitions', async (request, reply) => {
-        const issue = issueByKey(request.params.key);
-        if (!issue) return notFound(reply, 'Issue');
-        const target = (Object.keys(STATUSES) as StatusName[]).filter((name) => name !== issue.status)[Number(request.body?.transition?.id) - 11];
-        if (!target) return reply.code(400).send({ errorMessages: ['It seems that you have tried to perform a workflow operation that is not valid.'], errors: {} });
-        move(issue, target);
-        return reply.code(204).send();
-      });
+      api.post<{ Params: { key: string }; Body: { transition?: { id?: string } } }>(
+        '/rest/api/3/issue/:key/transitions',
+        async (request, reply) => {
+          const issue = issueByKey(request.params.key);
+          if (!issue) return notFound(reply, 'Issue');
+          const target = (Object.keys(STATUSES) as StatusName[]).filter((name) => name !== issue.status)[
+            Number(request.body?.transition?.id) - 11
+          ];
+          if (!target)
+            return reply
+              .code(400)
+              .send({ errorMessages: ['It seems that you have tried to perform a workflow operation that is not valid.'], errors: {} });
+          move(issue, target);
+          return reply.code(204).send();
+        },
+      );
       const search = (jql: string | undefined, maxResults: number | undefined, reply: FastifyReply) => {
         let query;
         try {
@@ -285,7 +306,12 @@ function createFields(priorities: string[], required: Array<{ fieldId: string; n
 
 function createProblems(
   fields: Record<string, unknown>,
-  known: { projectKey: string; issueTypes: Array<{ id: string; name: string }>; priorities: string[]; required: Array<{ fieldId: string; name: string }> },
+  known: {
+    projectKey: string;
+    issueTypes: Array<{ id: string; name: string }>;
+    priorities: string[];
+    required: Array<{ fieldId: string; name: string }>;
+  },
 ): Record<string, string> {
   const problems: Record<string, string> = {};
   const project = fields.project as { key?: string } | undefined;
@@ -296,8 +322,10 @@ function createProblems(
   if (typeof summary !== 'string' || summary.trim() === '') problems.summary = 'You must specify a summary of the issue.';
   else if (summary.length > 255) problems.summary = 'Summary must be less than 255 characters.';
   else if (/[\r\n]/.test(summary)) problems.summary = 'The summary is invalid because it contains newline characters.';
-  if (fields.description !== undefined && !isAdf(fields.description)) problems.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
-  if (fields.description !== undefined && JSON.stringify(fields.description).length > 32_767) problems.description = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
+  if (fields.description !== undefined && !isAdf(fields.description))
+    problems.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+  if (fields.description !== undefined && JSON.stringify(fields.description).length > 32_767)
+    problems.description = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
   const labels = fields.labels;
   if (labels !== undefined && (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string' || /\s/.test(label)))) {
     problems.labels = 'The label must not contain spaces.';

@@ -128,6 +128,7 @@ function tokenize(text: string): string[] {
     tokens.push(match[1]!);
     consumed = pattern.lastIndex;
   }
-  if (text.slice(consumed).trim() !== '') throw new JqlError(`cannot read the query from ${JSON.stringify(text.slice(consumed, consumed + 20))}`);
+  if (text.slice(consumed).trim() !== '')
+    throw new JqlError(`cannot read the query from ${JSON.stringify(text.slice(consumed, consumed + 20))}`);
   return tokens;
 }
