@@ -23,7 +23,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BINARY_PATH, startCollector, type CollectorProcess } from '../collector/src/index.ts';
-import { openLogStore } from '../receiver/src/store/LogStore.ts';
+import { openStore } from '../receiver/src/migrations.ts';
 import type { CollectorClientJob, CollectorClientResult } from './collectorClient.ts';
 import { posLogRequests } from './posLogRequests.ts';
 
@@ -165,7 +165,7 @@ interface DiskUsage {
 }
 
 async function diskUsage(dataDir: string): Promise<DiskUsage> {
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
   try {
     await store.transport.command(`OPTIMIZE TABLE ${store.logsTable} FINAL`);
     const [usage] = await store.transport.query<{ rows: string; compressed: string; uncompressed: string }>(

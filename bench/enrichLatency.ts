@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LiveEvent } from '@stacklens/processor';
 import { setupTelemetry } from '@stacklens/telemetry';
-import { createAiIntegration } from '../receiver/src/ai/aiIntegration.ts';
+import { createAiIntegration } from '../receiver/src/enrich/aiIntegration.ts';
 import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver, type Receiver } from '../receiver/src/receiver.ts';
-import { openLogStore } from '../receiver/src/store/LogStore.ts';
-import { protobufRequest, type PosError } from '../receiver/test/api/support/posErrors.ts';
+import { openStore } from '../receiver/src/migrations.ts';
+import { protobufRequest, type PosError } from '../receiver/test/group/support/posErrors.ts';
 import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
@@ -118,7 +118,7 @@ async function storm(receiver: Receiver): Promise<{ changes: number; analyses: n
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-enrich-latency-'));
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'enrichlatency', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'enrichlatency', retentionDays: 30 });
   const receiver = await createReceiver(
     loadConfig({ STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0', CLICKHOUSE_DATABASE: 'enrichlatency', OPENAI_API_KEY: '' }),
     { store, integrations: [createAiIntegration] },

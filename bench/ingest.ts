@@ -19,10 +19,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../receiver/src/config.ts';
-import { decodeProtobufRequest, toLogRows } from '../receiver/src/otlp/index.ts';
+import { decodeProtobufRequest, toLogRows } from '../receiver/src/ingest/otlp/index.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
-import { encodeLogRows } from '../receiver/src/store/encodeLogRows.ts';
-import { openLogStore, type LogStore } from '../receiver/src/store/LogStore.ts';
+import { encodeLogRows } from '../receiver/src/ingest/encodeLogRows.ts';
+import { openStore } from '../receiver/src/migrations.ts';
+import { type LogStore } from '../receiver/src/store/LogStore.ts';
 import type { ClientJob, ClientResult } from './ingestClient.ts';
 import { posLogRequests } from './posLogRequests.ts';
 
@@ -140,7 +141,7 @@ async function receiverRun(store: LogStore, bodies: Uint8Array[], durationMs: nu
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-bench-'));
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'bench', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'bench', retentionDays: 30 });
   try {
     console.log(`Preparing ${DISTINCT_BODIES} OTLP protobuf bodies of ${RECORDS_PER_REQUEST} records (OTel JS SDK serializer)…`);
     const bodies = posLogRequests(DISTINCT_BODIES, RECORDS_PER_REQUEST);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setupTelemetry } from '@stacklens/telemetry';
 import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
-import { openLogStore } from '../receiver/src/store/LogStore.ts';
+import { openStore } from '../receiver/src/migrations.ts';
 import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 300);
@@ -20,7 +20,7 @@ const TARGET_P99_MS = 250;
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-latency-'));
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'latency', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'latency', retentionDays: 30 });
   const receiver = await createReceiver(loadConfig({ STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0' }), { store });
   const url = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
   const telemetry = setupTelemetry({

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
-import { openLogStore } from '../receiver/src/store/LogStore.ts';
+import { openStore } from '../receiver/src/migrations.ts';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const RECORDS_PER_SECOND = Number(process.env.SOAK_RECORDS_PER_SECOND ?? 2_000);
@@ -75,7 +75,7 @@ function runLoad(url: string, durationMs: number): Promise<{ requests: number; r
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-soak-'));
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'soak', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'soak', retentionDays: 30 });
   const receiver = await createReceiver(loadConfig({ STACKLENS_DATA_DIR: dataDir }), { store });
   const url = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });

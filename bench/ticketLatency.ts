@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setupTelemetry } from '@stacklens/telemetry';
 import { loadConfig } from '../receiver/src/config.ts';
 import { createReceiver } from '../receiver/src/receiver.ts';
-import { openLogStore } from '../receiver/src/store/LogStore.ts';
+import { openStore } from '../receiver/src/migrations.ts';
 import { startJiraDouble } from '../receiver/test/support/jira/jiraDouble.ts';
 import { percentile, word } from './probes.ts';
 
@@ -30,7 +30,7 @@ const summary = (values: number[]) => {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-ticket-latency-'));
   const jira = await startJiraDouble();
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'ticketlatency', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'ticketlatency', retentionDays: 30 });
   const receiver = await createReceiver(
     loadConfig({
       STACKLENS_DATA_DIR: dataDir,

@@ -1,17 +1,5 @@
+import type { StoreConfig } from './store/LogStore.ts';
 import { resolve } from 'node:path';
-
-/** Where the receiver keeps its logs: the embedded engine in a folder, or a server. */
-export type StoreConfig =
-  | { kind: 'chdb'; dataDir: string; database: string; retentionDays: number }
-  | {
-      kind: 'server';
-      url: string;
-      username: string;
-      password: string;
-      database: string;
-      cluster?: string;
-      retentionDays: number;
-    };
 
 export interface ReceiverConfig {
   host: string;

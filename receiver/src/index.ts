@@ -3,6 +3,7 @@
  * Grafana plugin's harness build on (the service itself starts from main.ts).
  */
 export { createReceiver, type Receiver, type ReceiverOptions } from './receiver.ts';
-export { loadConfig, ConfigError, type ReceiverConfig, type StoreConfig } from './config.ts';
-export { openLogStore, type LogStore } from './store/LogStore.ts';
+export { loadConfig, ConfigError, type ReceiverConfig } from './config.ts';
+export { openStore } from './migrations.ts';
+export type { LogStore, StoreConfig } from './store/LogStore.ts';
 export type { Integration, IntegrationContext, IntegrationFactory } from './integrations/index.ts';

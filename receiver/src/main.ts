@@ -1,5 +1,5 @@
 import { RuleSetError } from '@stacklens/processor';
-import { ApiTokensError } from './api/apiTokens.ts';
+import { ApiTokensError } from './http/apiTokens.ts';
 import { ConfigError, loadConfig, type ReceiverConfig } from './config.ts';
 import { createReceiver, type Receiver } from './receiver.ts';
 

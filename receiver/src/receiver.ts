@@ -9,14 +9,19 @@ import {
   type RuleSetWatcher,
 } from '@stacklens/processor';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { loadApiTokens, type ApiTokens } from './api/apiTokens.ts';
-import { restApi } from './api/restApi.ts';
-import { trackerActions } from './api/trackerActions.ts';
 import type { ReceiverConfig } from './config.ts';
-import { ClickHouseIncidentRepository } from './incidents/ClickHouseIncidentRepository.ts';
-import { ErrorQueries } from './incidents/ErrorQueries.ts';
-import { IncidentQueries } from './incidents/IncidentQueries.ts';
-import { StatsQueries } from './incidents/StatsQueries.ts';
+import { createAiIntegration } from './enrich/aiIntegration.ts';
+import { ClickHouseIncidentRepository } from './group/ClickHouseIncidentRepository.ts';
+import { ErrorQueries } from './group/ErrorQueries.ts';
+import { groupRoutes } from './group/groupRoutes.ts';
+import { IncidentQueries } from './group/IncidentQueries.ts';
+import { StatsQueries } from './group/StatsQueries.ts';
+import { trackerActions } from './group/trackerActions.ts';
+import { loadApiTokens, type ApiTokens } from './http/apiTokens.ts';
+import { healthRoutes } from './http/healthRoutes.ts';
+import { withRedactedRequests } from './http/requestLog.ts';
+import { restApi } from './http/restApi.ts';
+import { otlpLogsRoutes } from './ingest/otlpLogsRoute.ts';
 import { WriteQueue } from './ingest/WriteQueue.ts';
 import {
   closeIntegrations,
@@ -25,13 +30,12 @@ import {
   type Integration,
   type IntegrationFactory,
 } from './integrations/index.ts';
-import { liveFeedRoutes, type LiveFeedOptions } from './live/index.ts';
-import { withRedactedRequests } from './requestLog.ts';
-import { healthRoutes } from './routes/health.ts';
-import { otlpLogsRoutes } from './routes/otlpLogs.ts';
+import { openStore } from './migrations.ts';
+import { liveFeedRoutes, type LiveFeedOptions } from './publish/index.ts';
 import { SecretBox } from './settings/SecretBox.ts';
 import { SettingsStore } from './settings/SettingsStore.ts';
-import { openLogStore, type LogStore } from './store/LogStore.ts';
+import type { LogStore } from './store/LogStore.ts';
+import { createJiraIntegration } from './ticket/jiraIntegration.ts';
 
 export interface Receiver {
   app: FastifyInstance;
@@ -61,6 +65,9 @@ export interface ReceiverOptions {
   integrations?: ReadonlyArray<IntegrationFactory>;
 }
 
+/** The integrations every receiver runs, in pipeline order: a later one sees what an earlier one provides. */
+export const DEFAULT_INTEGRATIONS: ReadonlyArray<IntegrationFactory> = [createAiIntegration, createJiraIntegration];
+
 /** How long the pipeline waits before trying again to load the incidents when the store did not answer. */
 const START_RETRY_MS = 5_000;
 
@@ -74,7 +81,7 @@ export async function createReceiver(config: ReceiverConfig, options: ReceiverOp
   // What can be refused is checked before the store is opened.
   const ruleSet = config.rulesFile ? loadRuleSet(config.rulesFile) : defaultRuleSet();
   const tokens = loadApiTokens({ STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_ADMIN_TOKEN: config.adminToken }, config.dataDir);
-  const store = options.store ?? (await openLogStore(config.store));
+  const store = options.store ?? (await openStore(config.store));
   try {
     return await assemble(config, options, store, ruleSet, tokens);
   } catch (error) {
@@ -129,19 +136,23 @@ async function assemble(
   const settings = new SettingsStore(store.transport, store.database, secrets);
   const integrations = await createIntegrations(
     { config, store, repository, incidents, actions, bus, log: app.log, settings },
-    options.integrations,
+    options.integrations ?? DEFAULT_INTEGRATIONS,
   );
   for (const integration of integrations) if (integration.stage) pipeline.addStage(integration.stage);
   await app.register(restApi, {
     prefix: '/api',
     tokens,
-    incidents,
-    errors: new ErrorQueries(store.transport, repository.tables),
-    stats: new StatsQueries(store.transport, repository.tables),
-    actions,
-    annotations: mergeAnnotations(integrations),
-    // The live feed and the integrations' routes share the API's scope: its bearer roles, error bodies and OpenAPI document.
+    // Every stage's routes share the API's scope: its bearer roles, error bodies and OpenAPI document.
     extensions: [
+      async (api) => {
+        await api.register(groupRoutes, {
+          incidents,
+          errors: new ErrorQueries(store.transport, repository.tables),
+          stats: new StatsQueries(store.transport, repository.tables),
+          actions,
+          annotations: mergeAnnotations(integrations),
+        });
+      },
       async (api) => {
         await api.register(liveFeedRoutes, { ...options.live, bus, tokens });
       },

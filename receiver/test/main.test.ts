@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLogStore } from '../src/store/LogStore.ts';
+import { openStore } from '../src/migrations.ts';
 import { protobufBody, sdkRecords } from './support/otlpRequests.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -44,7 +44,7 @@ describe('the receiver process', () => {
 
     const acknowledged = statuses.filter((status) => status === 200).length * 50;
     expect(acknowledged).toBeGreaterThan(0);
-    const store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
+    const store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
     try {
       expect(await store.countLogs()).toBeGreaterThanOrEqual(acknowledged);
     } finally {

@@ -1,4 +1,4 @@
-import { loadConfig, openLogStore, type LogStore } from '@stacklens/receiver';
+import { loadConfig, openStore, type LogStore } from '@stacklens/receiver';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,7 +63,7 @@ const queries = await dashboardQueries();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'stacklens-dashboards-'));
-  store = await openLogStore(loadConfig({ STACKLENS_DATA_DIR: dataDir }).store);
+  store = await openStore(loadConfig({ STACKLENS_DATA_DIR: dataDir }).store);
   const db = store.database;
   const run = (sql: string) => store.transport.command(sql);
   await run(`INSERT INTO ${db}.otel_logs (Timestamp, TraceId, SeverityText, SeverityNumber, ServiceName, Body, LogAttributes) VALUES

@@ -1,11 +1,23 @@
-import type { Analysis, AnalysisSource, IncidentStage, LiveEventBus, TicketLink } from '@stacklens/processor';
+import type { Analysis, AnalysisSource, Incident, IncidentRepository, IncidentStage, LiveEventBus, TicketLink } from '@stacklens/processor';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import type { IncidentActions } from '../api/incidentRoutes.ts';
 import type { ReceiverConfig } from '../config.ts';
-import type { ClickHouseIncidentRepository } from '../incidents/ClickHouseIncidentRepository.ts';
-import type { IncidentQueries } from '../incidents/IncidentQueries.ts';
 import type { SettingsStore } from '../settings/SettingsStore.ts';
 import type { LogStore } from '../store/LogStore.ts';
+
+/** The changes a person can make to an incident; they go through the tracker so the live feed sees them. */
+export interface IncidentActions {
+  /**
+   * The incident after the change, or undefined when no incident has this id. `actor` names who
+   * did it in the audit trail: 'api' (a person through the API) unless an integration says otherwise.
+   */
+  acknowledge(id: string, actor?: string): Promise<Incident | undefined>;
+  resolve(id: string, actor?: string): Promise<Incident | undefined>;
+}
+
+/** An incident's stored state by id, as any receiver on the store sees it. */
+export interface IncidentLookup {
+  find(id: string): Promise<Incident | undefined>;
+}
 
 /** What the incident routes add to each incident: its analysis and its ticket, looked up by incident id. */
 export interface IncidentAnnotations {
@@ -17,8 +29,9 @@ export interface IncidentAnnotations {
 export interface IntegrationContext {
   config: ReceiverConfig;
   store: LogStore;
-  repository: ClickHouseIncidentRepository;
-  incidents: IncidentQueries;
+  /** Where audit entries go (the incident tables). */
+  repository: Pick<IncidentRepository, 'appendAudit'>;
+  incidents: IncidentLookup;
   actions: IncidentActions;
   bus: LiveEventBus;
   log: FastifyBaseLogger;

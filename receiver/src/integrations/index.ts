@@ -1,16 +1,11 @@
-import { createAiIntegration } from '../ai/aiIntegration.ts';
-import { createJiraIntegration } from '../jira/jiraIntegration.ts';
 import type { IncidentAnnotations, Integration, IntegrationContext, IntegrationFactory } from './Integration.ts';
 
 export type * from './Integration.ts';
 
-/** The integrations every receiver runs, in pipeline order: a later one sees what an earlier one provides. */
-export const DEFAULT_INTEGRATIONS: ReadonlyArray<IntegrationFactory> = [createAiIntegration, createJiraIntegration];
-
-/** Builds the integrations in order; if one fails, those already built are closed. */
+/** Builds the integrations in order (a later one sees what an earlier one provides); if one fails, those already built are closed. */
 export async function createIntegrations(
   context: IntegrationContext,
-  factories: ReadonlyArray<IntegrationFactory> = DEFAULT_INTEGRATIONS,
+  factories: ReadonlyArray<IntegrationFactory>,
 ): Promise<Integration[]> {
   const built: Integration[] = [];
   try {

@@ -1,4 +1,4 @@
-import type { Migration, SchemaOptions } from '../store/schema.ts';
+import type { SchemaOptions } from '../store/schema.ts';
 import { tableStatements } from '../store/tableStatements.ts';
 
 export const SETTINGS_TABLE = 'stacklens_settings';
@@ -16,18 +16,14 @@ const SETTINGS_COLUMNS = `
     updatedAt DateTime64(3),
     version UInt64`;
 
-export function settingsMigrations(options: SchemaOptions): Migration[] {
-  return [
-    {
-      id: '0003_settings',
-      statements: tableStatements(options, {
-        name: SETTINGS_TABLE,
-        columns: SETTINGS_COLUMNS,
-        engine: 'ReplacingMergeTree',
-        engineArgs: 'version',
-        tail: 'ORDER BY name',
-        shardKey: 'cityHash64(name)',
-      }),
-    },
-  ];
+/** The settings table (listed in the receiver's migrations). */
+export function settingsTableStatements(options: SchemaOptions): string[] {
+  return tableStatements(options, {
+    name: SETTINGS_TABLE,
+    columns: SETTINGS_COLUMNS,
+    engine: 'ReplacingMergeTree',
+    engineArgs: 'version',
+    tail: 'ORDER BY name',
+    shardKey: 'cityHash64(name)',
+  });
 }

@@ -1,20 +1,29 @@
-import type { StoreConfig } from '../config.ts';
 import type { ClickHouseTransport } from './ClickHouseTransport.ts';
 import { LOG_COLUMNS } from './LogRow.ts';
-import {
-  createDatabaseStatement,
-  logsTableName,
-  migrations,
-  migrationsTableStatement,
-  supportsTextIndexes,
-  type SchemaOptions,
-} from './schema.ts';
+import { logsTableName } from './otelLogsTable.ts';
+import { createDatabaseStatement, migrationsTableStatement, supportsTextIndexes, type Migration, type SchemaOptions } from './schema.ts';
 import { HttpTransport } from './transports/HttpTransport.ts';
+
+/** Where the receiver keeps its logs: the embedded engine in a folder, or a server. */
+export type StoreConfig =
+  | { kind: 'chdb'; dataDir: string; database: string; retentionDays: number }
+  | {
+      kind: 'server';
+      url: string;
+      username: string;
+      password: string;
+      database: string;
+      cluster?: string;
+      retentionDays: number;
+    };
+
+/** The tables a store holds, as migrations in order (the receiver lists its own in migrations.ts). */
+export type Migrations = (options: SchemaOptions) => Migration[];
 
 /** How often a server that could not be migrated at start is tried again. */
 export const SCHEMA_RETRY_MS = 5_000;
 
-type MigrateOptions = Omit<SchemaOptions, 'textIndexes' | 'database'>;
+type MigrateOptions = Omit<SchemaOptions, 'textIndexes' | 'database'> & { migrations: Migrations };
 
 /** The receiver's view of ClickHouse: schema, log inserts and a few reads. */
 export class LogStore {
@@ -33,7 +42,8 @@ export class LogStore {
   /** Applies the migrations not yet recorded; safe to run on every start and from several receivers. */
   async migrate(options: MigrateOptions): Promise<string[]> {
     const version = await this.serverVersion();
-    const schema: SchemaOptions = { ...options, database: this.database, textIndexes: supportsTextIndexes(version) };
+    const { migrations, ...rest } = options;
+    const schema: SchemaOptions = { ...rest, database: this.database, textIndexes: supportsTextIndexes(version) };
     await this.transport.command(createDatabaseStatement(schema));
     await this.transport.command(migrationsTableStatement(schema));
     const applied = new Set(
@@ -121,11 +131,12 @@ export async function createTransport(config: StoreConfig): Promise<ClickHouseTr
  */
 export async function openLogStore(
   config: StoreConfig,
+  migrations: Migrations,
   transport?: ClickHouseTransport,
   schemaRetryMs = SCHEMA_RETRY_MS,
 ): Promise<LogStore> {
   const store = new LogStore(transport ?? (await createTransport(config)), config.database);
-  const options = { retentionDays: config.retentionDays, cluster: config.kind === 'server' ? config.cluster : undefined };
+  const options = { retentionDays: config.retentionDays, cluster: config.kind === 'server' ? config.cluster : undefined, migrations };
   try {
     await store.migrate(options);
   } catch (error) {

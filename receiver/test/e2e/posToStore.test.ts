@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
-import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { openStore } from '../../src/migrations.ts';
+import { type LogStore } from '../../src/store/LogStore.ts';
 import { startPos, stopPos } from '../support/posProcess.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-e2e-'));
@@ -13,7 +14,7 @@ let receiver: Receiver;
 let receiverUrl: string;
 
 beforeAll(async () => {
-  store = await openLogStore({ kind: 'chdb', dataDir, database: 'e2e', retentionDays: 30 });
+  store = await openStore({ kind: 'chdb', dataDir, database: 'e2e', retentionDays: 30 });
   receiver = await createReceiver(loadConfig({}), { store });
   receiverUrl = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
 });

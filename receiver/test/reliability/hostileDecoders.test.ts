@@ -6,8 +6,8 @@ import {
   MAX_ANY_VALUE_DEPTH,
   OtlpDecodeError,
   type ExportRequest,
-} from '../../src/otlp/index.ts';
-import { encodeLogRequestWithRows } from '../../src/store/encodeLogRequest.ts';
+} from '../../src/ingest/otlp/index.ts';
+import { encodeLogRequestWithRows } from '../../src/ingest/encodeLogRequest.ts';
 import { exportRequest, hostileString, protobufOf, requestDepth } from './support/otlpArbitraries.ts';
 import { loadRecords, protobufRequest } from './support/loadRecords.ts';
 
@@ -15,7 +15,7 @@ import { loadRecords, protobufRequest } from './support/loadRecords.ts';
  * The decoders' contract under hostile input: a request decodes and renders to rows, or is
  * refused with an OtlpDecodeError (→ 400 naming the field). Any other exception would be a 5xx
  * or a crash; a hang would time the property out. (10,000-level nesting in either encoding is
- * covered by test/otlp/decodeErrors.test.ts.)
+ * covered by test/ingest/otlp/decodeErrors.test.ts.)
  */
 type Outcome = { kind: 'rows'; rows: number; rejected: number } | { kind: 'refused'; message: string };
 

@@ -5,8 +5,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ANY_VALUE_DEPTH } from '../../src/otlp/index.ts';
-import { startApiReceiver, type ApiReceiver } from '../api/support/apiReceiver.ts';
+import { MAX_ANY_VALUE_DEPTH } from '../../src/ingest/otlp/index.ts';
+import { startApiReceiver, type ApiReceiver } from '../group/support/apiReceiver.ts';
 import {
   exportRequest,
   LAST_STORABLE_NANOS,

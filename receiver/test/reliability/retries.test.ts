@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WriteQueue } from '../../src/ingest/WriteQueue.ts';
-import { startApiReceiver, type ApiReceiver } from '../api/support/apiReceiver.ts';
+import { startApiReceiver, type ApiReceiver } from '../group/support/apiReceiver.ts';
 import { loadRecords, protobufRequest, range, SEQ_ATTRIBUTE } from './support/loadRecords.ts';
 
 /*

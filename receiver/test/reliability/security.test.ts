@@ -5,9 +5,10 @@ import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fast
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
-import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
-import { protobufRequest } from '../api/support/posErrors.ts';
-import { rawUpgrade } from '../live/support/rawWebSocket.ts';
+import { openStore } from '../../src/migrations.ts';
+import { type LogStore } from '../../src/store/LogStore.ts';
+import { protobufRequest } from '../group/support/posErrors.ts';
+import { rawUpgrade } from '../publish/support/rawWebSocket.ts';
 
 /*
  * Every route the fully built receiver registers is recorded as Fastify adds it (an onRoute hook
@@ -90,7 +91,7 @@ async function call(method: string, url: string, authorization?: string): Promis
 }
 
 beforeAll(async () => {
-  store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
+  store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
   receiver = await createReceiver(
     loadConfig({
       STACKLENS_DATA_DIR: dataDir,

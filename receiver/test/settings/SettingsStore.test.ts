@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox, SecretKeyError } from '../../src/settings/SecretBox.ts';
 import { SettingsStore } from '../../src/settings/SettingsStore.ts';
 import { SETTINGS_TABLE } from '../../src/settings/settingsSchema.ts';
-import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { openStore } from '../../src/migrations.ts';
+import { type LogStore } from '../../src/store/LogStore.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-settings-'));
 const key = randomBytes(32);
@@ -14,7 +15,7 @@ let store: LogStore;
 let settings: SettingsStore;
 
 beforeAll(async () => {
-  store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
+  store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
   settings = new SettingsStore(store.transport, 'stacklens', new SecretBox(key));
 });
 

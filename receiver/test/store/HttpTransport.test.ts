@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
-import { openLogStore } from '../../src/store/LogStore.ts';
-import { encodeLogRows } from '../../src/store/encodeLogRows.ts';
+import { migrations, openStore } from '../../src/migrations.ts';
+import { encodeLogRows } from '../../src/ingest/encodeLogRows.ts';
 import { sampleRow } from '../support/logRows.ts';
 import { closedPort } from '../support/network.ts';
 
@@ -20,9 +20,9 @@ describe('HttpTransport against a closed port', () => {
     await transport.close();
   });
 
-  it('openLogStore does not fail the start: it reports the connection error and keeps retrying the migrations', async () => {
+  it('openStore does not fail the start: it reports the connection error and keeps retrying the migrations', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const store = await openLogStore(
+    const store = await openStore(
       { kind: 'server', url, username: 'default', password: '', database: 'x', retentionDays: 30 },
       undefined,
       50,
@@ -51,7 +51,7 @@ describe.skipIf(!serverUrl)('LogStore on a ClickHouse server', () => {
     database,
     retentionDays: 30,
   } as const;
-  let store: Awaited<ReturnType<typeof openLogStore>> | undefined;
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
 
   afterAll(async () => {
     await store?.transport.command(`DROP DATABASE IF EXISTS ${database}`);
@@ -59,11 +59,11 @@ describe.skipIf(!serverUrl)('LogStore on a ClickHouse server', () => {
   });
 
   it('migrates, inserts with deduplication and reads back', async () => {
-    store = await openLogStore(config);
+    store = await openStore(config);
     const payload = encodeLogRows([sampleRow(), sampleRow({ Body: 'second' })]);
     await store.insertLogs(payload, 'same-token');
     await store.insertLogs(payload, 'same-token');
     expect(await store.countLogs()).toBe(2);
-    expect(await store.migrate({ retentionDays: 30 })).toEqual([]);
+    expect(await store.migrate({ retentionDays: 30, migrations })).toEqual([]);
   });
 });

@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLogRows } from '../../src/store/encodeLogRows.ts';
-import { openLogStore, type LogStore } from '../../src/store/LogStore.ts';
+import { encodeLogRows } from '../../src/ingest/encodeLogRows.ts';
+import { migrations, openStore } from '../../src/migrations.ts';
+import { type LogStore } from '../../src/store/LogStore.ts';
 import { sampleRow } from '../support/logRows.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-store-'));
 let store: LogStore;
 
 beforeAll(async () => {
-  store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens_test', retentionDays: 30 });
+  store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens_test', retentionDays: 30 });
 });
 
 afterAll(async () => {
@@ -28,7 +29,7 @@ describe('LogStore on chDB', () => {
   });
 
   it('migrations are idempotent: a second run applies nothing', async () => {
-    expect(await store.migrate({ retentionDays: 30 })).toEqual([]);
+    expect(await store.migrate({ retentionDays: 30, migrations })).toEqual([]);
   });
 
   it('stores every column faithfully, nanoseconds and maps included', async () => {

@@ -7,13 +7,13 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { closedPort } from '../support/network.ts';
 
-const LOG_STORE = fileURLToPath(new URL('../../src/store/LogStore.ts', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../../src/migrations.ts', import.meta.url));
 
 /** Opens a store in a fresh process and says whether chDB's native library got mapped into it. */
 async function loadsEngine(config: object): Promise<boolean> {
   const script = `
-    const { openLogStore } = await import(${JSON.stringify(LOG_STORE)});
-    const store = await openLogStore(${JSON.stringify(config)});
+    const { openStore } = await import(${JSON.stringify(MIGRATIONS)});
+    const store = await openStore(${JSON.stringify(config)});
     const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
     process.stdout.write(String(/chdb/i.test(maps)));
     await store.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { migrations, migrationsTableStatement, supportsTextIndexes } from '../../src/store/schema.ts';
+import { migrations } from '../../src/migrations.ts';
+import { migrationsTableStatement, supportsTextIndexes } from '../../src/store/schema.ts';
 
 const base = { database: 'stacklens', retentionDays: 30, textIndexes: true };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MAX_ANY_VALUE_DEPTH } from '../../../src/otlp/limits.ts';
-import { ExportLogsServiceRequestType } from '../../../src/otlp/otlpProto.ts';
+import { MAX_ANY_VALUE_DEPTH } from '../../../src/ingest/otlp/limits.ts';
+import { ExportLogsServiceRequestType } from '../../../src/ingest/otlp/otlpProto.ts';
 
 /*
  * OTLP requests as documents in the OTLP/JSON mapping (int64 as decimal strings, bytes as

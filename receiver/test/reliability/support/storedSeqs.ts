@@ -1,4 +1,4 @@
-import { openLogStore } from '../../../src/store/LogStore.ts';
+import { openStore } from '../../../src/migrations.ts';
 import { SEQ_ATTRIBUTE } from './loadRecords.ts';
 
 /**
@@ -6,7 +6,7 @@ import { SEQ_ATTRIBUTE } from './loadRecords.ts';
  * the receiver that wrote it has exited: chDB takes one process per folder).
  */
 export async function storedSeqCounts(dataDir: string): Promise<Map<number, number>> {
-  const store = await openLogStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
+  const store = await openStore({ kind: 'chdb', dataDir, database: 'stacklens', retentionDays: 30 });
   try {
     const rows = await store.transport.query<{ seq: string; n: string }>(
       `SELECT LogAttributes[{key:String}] AS seq, count() AS n FROM ${store.logsTable}

@@ -1,0 +1,63 @@
+import swagger from '@fastify/swagger';
+import type { FastifyPluginAsync } from 'fastify';
+import { ApiError } from './ApiError.ts';
+import { apiErrorBody, apiErrorHandler } from './apiErrorHandler.ts';
+import type { ApiTokens } from './apiTokens.ts';
+import { authPlugin } from './auth.ts';
+import { addSharedSchemas, BEARER, errorResponses } from './schemas.ts';
+
+export interface RestApiOptions {
+  tokens: Pick<ApiTokens, 'viewer' | 'admin'>;
+  /** The stages' route groups (incidents, live feed, integrations): registered inside its scope, so they share auth and docs. */
+  extensions: ReadonlyArray<FastifyPluginAsync>;
+}
+
+/**
+ * The REST API (register it with prefix `/api`): bearer roles, JSON schemas
+ * on every route, stable `{ statusCode, code, message }` errors and the
+ * OpenAPI document of all of it at GET /docs/json.
+ */
+export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'StackLens receiver API',
+        version: '0.1.0',
+        description:
+          'Detected errors, incidents and statistics. Every route, this document included, needs ' +
+          '`Authorization: Bearer <token>`: the viewer token reads, the admin token also changes incidents.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The viewer or the admin token.' } },
+      },
+      security: BEARER,
+    },
+    // Shared schemas keep their $id as their name under components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(authPlugin, { tokens: options.tokens });
+  addSharedSchemas(app);
+  app.setErrorHandler(apiErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.code(error.statusCode).send(apiErrorBody(error));
+  });
+
+  app.get(
+    '/docs/json',
+    {
+      schema: {
+        summary: 'This OpenAPI document',
+        description: 'Needs the viewer (or admin) token, like every route of the API.',
+        tags: ['docs'],
+        security: BEARER,
+        response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true }, ...errorResponses(401) },
+      },
+      onRequest: app.requireRole('viewer'),
+    },
+    async () => app.swagger(),
+  );
+
+  for (const extension of options.extensions) await app.register(extension);
+};

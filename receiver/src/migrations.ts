@@ -1,0 +1,31 @@
+import { analysesTableStatements } from './enrich/aiSchema.ts';
+import { incidentTableStatements, occurrencesTtlStatement } from './group/incidentSchema.ts';
+import { settingsTableStatements } from './settings/settingsSchema.ts';
+import { openLogStore, SCHEMA_RETRY_MS, type LogStore, type StoreConfig } from './store/LogStore.ts';
+import { otelLogsTableStatements, otelLogsTtlStatement } from './store/otelLogsTable.ts';
+import type { ClickHouseTransport } from './store/ClickHouseTransport.ts';
+import type { Migration, SchemaOptions } from './store/schema.ts';
+import { jiraTableStatements } from './ticket/jiraSchema.ts';
+
+/**
+ * Every table of the receiver, as migrations numbered here and nowhere else. Each statement is
+ * idempotent, so a rerun is harmless; a new table or change gets the next id at the end.
+ */
+export function migrations(options: SchemaOptions): Migration[] {
+  return [
+    { id: '0001_otel_logs', statements: otelLogsTableStatements(options) },
+    { id: '0002_incidents', statements: incidentTableStatements(options) },
+    { id: '0003_settings', statements: settingsTableStatements(options) },
+    { id: '0004_ai', statements: analysesTableStatements(options) },
+    { id: '0005_jira', statements: jiraTableStatements(options) },
+    // Tables created before the TTL stopped wrapping get the new one.
+    { id: '0006_otel_logs_ttl_no_wrap', statements: [otelLogsTtlStatement(options)] },
+    // Occurrence rows are dated by their record's time too.
+    { id: '0007_occurrences_ttl_no_wrap', statements: [occurrencesTtlStatement(options)] },
+  ];
+}
+
+/** Opens the configured store with the receiver's tables up to date (see openLogStore). */
+export function openStore(config: StoreConfig, transport?: ClickHouseTransport, schemaRetryMs = SCHEMA_RETRY_MS): Promise<LogStore> {
+  return openLogStore(config, migrations, transport, schemaRetryMs);
+}

@@ -1,0 +1,176 @@
+import { testConnection, type OutboxJob, type Ticketing } from '@stacklens/processor/ticket';
+import type { FastifyPluginAsync } from 'fastify';
+import { ApiError } from '../http/ApiError.ts';
+import { BEARER, errorResponses } from '../http/schemas.ts';
+import type { ClickHouseLinkStore } from './ClickHouseLinkStore.ts';
+import type { ClickHouseOutboxStore } from './ClickHouseOutboxStore.ts';
+import { JiraConfigError, type JiraConfigInput, type JiraConfigStore } from './JiraConfigStore.ts';
+import { configInputSchema, configViewSchema, statusSchema, testInputSchema, testResultSchema } from './jiraSchemas.ts';
+
+export interface JiraRouteOptions {
+  config: JiraConfigStore;
+  ticketing: Ticketing;
+  outbox: ClickHouseOutboxStore;
+  links: ClickHouseLinkStore;
+  pollIntervalMs: number;
+  /** Time-out of the connection test's Jira calls. */
+  testTimeoutMs: number;
+}
+
+const TAGS = ['jira'];
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** GET/PUT/DELETE /integrations/jira, POST /integrations/jira/test, GET /integrations/jira/status (admin token). */
+export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, options) => {
+  const { config, ticketing } = options;
+  const admin = app.requireRole('admin');
+
+  app.get(
+    '/integrations/jira',
+    {
+      schema: {
+        summary: 'The Jira configuration (the API token is never returned: apiTokenSet says whether one is saved)',
+        tags: TAGS,
+        security: BEARER,
+        response: { 200: configViewSchema, ...errorResponses(401, 403, 503) },
+      },
+      onRequest: admin,
+    },
+    async () => config.view(),
+  );
+
+  app.put<{ Body: JiraConfigInput }>(
+    '/integrations/jira',
+    {
+      schema: {
+        summary: 'Save the Jira configuration (shared by every receiver on the store; the token is sealed with AES-256-GCM)',
+        description: 'apiToken may be left out to keep the saved one, as long as baseUrl and email stay the same.',
+        tags: TAGS,
+        security: BEARER,
+        body: configInputSchema,
+        response: { 200: configViewSchema, ...errorResponses(400, 401, 403, 503) },
+      },
+      onRequest: admin,
+    },
+    async (request) => {
+      checkWebhookSecret(request.body.webhookSecret);
+      await config.save(request.body).catch(asApiError);
+      return config.view();
+    },
+  );
+
+  app.delete(
+    '/integrations/jira',
+    {
+      schema: {
+        summary: 'Remove the saved Jira configuration (JIRA_* variables apply again, if set)',
+        tags: TAGS,
+        security: BEARER,
+        response: { 204: { type: 'null', description: 'Removed' }, ...errorResponses(401, 403, 503) },
+      },
+      onRequest: admin,
+    },
+    async (_request, reply) => {
+      await config.remove();
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: Partial<JiraConfigInput> | null }>(
+    '/integrations/jira/test',
+    {
+      schema: {
+        summary: 'Test a Jira configuration: credentials, project, permissions, issue type, required fields and priorities',
+        description:
+          'Without a body the saved configuration is tested and the result saved (lastTestedAt, testStatus, testError). ' +
+          'With a body, those settings (over the saved ones) are tested and nothing is saved.',
+        tags: TAGS,
+        security: BEARER,
+        body: testInputSchema,
+        response: { 200: testResultSchema, ...errorResponses(400, 401, 403, 409, 503) },
+      },
+      onRequest: admin,
+    },
+    async (request) => {
+      const candidate = request.body && Object.keys(request.body).length > 0 ? request.body : undefined;
+      if (!candidate && !config.current()) {
+        throw new ApiError(
+          'CONFLICT',
+          'Jira is not configured: save a configuration with PUT /api/integrations/jira, or send the settings to test',
+        );
+      }
+      const settings = candidate ? resolveOrRefuse(config, candidate) : config.current()!;
+      const result = await testConnection(settings, { timeoutMs: options.testTimeoutMs });
+      if (!candidate) await config.recordTest(result);
+      return { ...result, testedAt: new Date(result.testedAt).toISOString() };
+    },
+  );
+
+  app.get(
+    '/integrations/jira/status',
+    {
+      schema: {
+        summary: "The outbox: queued, done and failed Jira jobs, this receiver's worker and the status poll",
+        tags: TAGS,
+        security: BEARER,
+        response: { 200: statusSchema, ...errorResponses(401, 403, 503) },
+      },
+      onRequest: admin,
+    },
+    async () => {
+      const [queue, failures, links] = await Promise.all([options.outbox.counts(), options.outbox.failures(10), options.links.count()]);
+      const worker = ticketing.worker.status();
+      const settings = config.current();
+      return {
+        configured: settings !== undefined,
+        enabled: settings?.enabled ?? false,
+        autoCreate: settings?.autoCreate ?? false,
+        worker: {
+          ...worker,
+          pausedUntil: worker.pausedUntil !== undefined && worker.pausedUntil > Date.now() ? iso(worker.pausedUntil) : null,
+          lastError: worker.lastError ? { ...worker.lastError, at: iso(worker.lastError.at) } : null,
+        },
+        queue: { ...queue, nextAttemptAt: iso(queue.nextAttemptAt) },
+        failures: failures.map(jobView),
+        links,
+        poll: {
+          intervalSeconds: Math.round(options.pollIntervalMs / 1000),
+          lastPollAt: iso(ticketing.sync.lastPollAt),
+          lastError: ticketing.sync.lastPollError ?? null,
+        },
+      };
+    },
+  );
+};
+
+export function jobView(job: OutboxJob) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    incidentId: job.incidentId,
+    state: job.state,
+    attempts: job.attempts,
+    nextAttemptAt: new Date(job.nextAttemptAt).toISOString(),
+    lastError: job.lastError,
+    createdAt: new Date(job.createdAt).toISOString(),
+  };
+}
+
+function resolveOrRefuse(config: JiraConfigStore, input: Partial<JiraConfigInput>) {
+  try {
+    return config.resolve(input).settings;
+  } catch (error) {
+    return asApiError(error);
+  }
+}
+
+function asApiError(error: unknown): never {
+  if (error instanceof JiraConfigError) throw new ApiError('VALIDATION_FAILED', error.message);
+  throw error;
+}
+
+function checkWebhookSecret(secret: string | undefined): void {
+  if (secret !== undefined && secret !== '' && secret.length < 16) {
+    throw new ApiError('VALIDATION_FAILED', "body.webhookSecret must be at least 16 characters ('' removes it)");
+  }
+}
