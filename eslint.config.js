@@ -14,10 +14,6 @@ export default defineConfig(
   {
     ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '**/data/', '**/.stacklens/', 'grafana-plugin/screenshots/'],
   },
-  {
-    // TEMPORARY: fixed together with the receiver's move to one axis (issue 14), which moves these files.
-    ignores: ['receiver/src/otlp/jsonString.ts', 'receiver/test/otlp/decodeJson.test.ts'],
-  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
