@@ -22,10 +22,10 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BINARY_PATH, startCollector, type CollectorProcess } from '../collector/src/index.ts';
-import { openStore } from '../receiver/src/migrations.ts';
+import { BINARY_PATH, startCollector, type CollectorProcess } from '@stacklens/collector';
+import { openStore } from '@stacklens/receiver';
 import type { CollectorClientJob, CollectorClientResult } from './collectorClient.ts';
-import { posLogRequests } from './posLogRequests.ts';
+import { posLogRequests } from '@stacklens/test-support/otlp';
 
 const SECONDS = Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_COLLECTOR_RUNS ?? 3);

@@ -13,13 +13,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAiIntegration, createReceiver, loadConfig, openStore, type Receiver } from '@stacklens/receiver';
 import type { LiveEvent } from '@stacklens/processor';
 import { setupTelemetry } from '@stacklens/telemetry';
-import { createAiIntegration } from '../receiver/src/enrich/aiIntegration.ts';
-import { loadConfig } from '../receiver/src/config.ts';
-import { createReceiver, type Receiver } from '../receiver/src/receiver.ts';
-import { openStore } from '../receiver/src/migrations.ts';
-import { protobufRequest, type PosError } from '../receiver/test/group/support/posErrors.ts';
+import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
 import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);

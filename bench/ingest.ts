@@ -18,14 +18,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../receiver/src/config.ts';
-import { decodeProtobufRequest, toLogRows } from '../receiver/src/ingest/otlp/index.ts';
-import { createReceiver } from '../receiver/src/receiver.ts';
-import { encodeLogRows } from '../receiver/src/ingest/encodeLogRows.ts';
-import { openStore } from '../receiver/src/migrations.ts';
-import { type LogStore } from '../receiver/src/store/LogStore.ts';
+import { createReceiver, decodeProtobufRequest, encodeLogRows, loadConfig, openStore, toLogRows, type LogStore } from '@stacklens/receiver';
 import type { ClientJob, ClientResult } from './ingestClient.ts';
-import { posLogRequests } from './posLogRequests.ts';
+import { posLogRequests } from '@stacklens/test-support/otlp';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);

@@ -10,7 +10,7 @@
  */
 import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { withUniqueSuffix } from './posLogRequests.ts';
+import { withUniqueSuffix } from '@stacklens/test-support/otlp';
 
 export interface ClientJob {
   url: string;

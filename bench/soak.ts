@@ -14,9 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadConfig } from '../receiver/src/config.ts';
-import { createReceiver } from '../receiver/src/receiver.ts';
-import { openStore } from '../receiver/src/migrations.ts';
+import { createReceiver, loadConfig, openStore } from '@stacklens/receiver';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const RECORDS_PER_SECOND = Number(process.env.SOAK_RECORDS_PER_SECOND ?? 2_000);

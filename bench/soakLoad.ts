@@ -5,7 +5,7 @@
  * Usage: node bench/soakLoad.ts <url> <requestsPerSecond> <recordsPerRequest> <durationMs>
  */
 import { Agent, request } from 'node:http';
-import { posLogRequests, withUniqueSuffix } from './posLogRequests.ts';
+import { posLogRequests, withUniqueSuffix } from '@stacklens/test-support/otlp';
 
 const [url = '', perSecondText = '20', recordsText = '100', durationText = '60000'] = process.argv.slice(2);
 const perSecond = Number(perSecondText);

@@ -11,10 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupTelemetry } from '@stacklens/telemetry';
-import { loadConfig } from '../receiver/src/config.ts';
-import { createReceiver } from '../receiver/src/receiver.ts';
-import { openStore } from '../receiver/src/migrations.ts';
-import { startJiraDouble } from '../receiver/test/support/jira/jiraDouble.ts';
+import { createReceiver, loadConfig, openStore } from '@stacklens/receiver';
+import { startJiraDouble } from '@stacklens/test-support/jira';
 import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 60);

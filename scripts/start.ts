@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BINARY_PATH, startCollector } from '../collector/src/index.ts';
+import { BINARY_PATH, startCollector } from '@stacklens/collector';
 
 const env = process.env;
 const receiverPort = env.RECEIVER_PORT ?? '4318';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/CollectorProcess.ts';
-import { freePort } from './support/ports.ts';
+import { freePort } from '@stacklens/test-support/network';
 
 // The failures of starting a Collector, which need no Collector binary; the
 // end-to-end tests in e2e/ start the real one.

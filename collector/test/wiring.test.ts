@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../receiver/src/config.ts';
+import { loadConfig } from '@stacklens/receiver';
 import { BINARY_PATH, CONFIG_PATH } from '../src/paths.ts';
 import {
   collectorVariables,

@@ -5,7 +5,8 @@ import type { CliOutput } from '../src/cli/CliOutput.ts';
 import { ExitCode, runTestErrors } from '../src/cli/runTestErrors.ts';
 import { DEFAULT_POS_URL, parseTestErrorsArgs } from '../src/cli/testErrorsArgs.ts';
 import { UsageError } from '../src/cli/UsageError.ts';
-import { closedPort, runNode } from './support/processes.ts';
+import { closedPort } from '@stacklens/test-support/network';
+import { runNode } from './support/processes.ts';
 import { startTelemetryHarness, type TelemetryHarness } from './support/telemetryHarness.ts';
 
 let harness: TelemetryHarness;

@@ -6,7 +6,8 @@ import { failureScenarios } from '../src/scenarios/failureScenarios.ts';
 import { randomGoodOrder } from '../src/traffic/goodOrder.ts';
 import { formatStats, startTraffic, type TrafficOutcome } from '../src/traffic/index.ts';
 import { parseTrafficArgs } from '../src/traffic/trafficArgs.ts';
-import { closedPort, runNode } from './support/processes.ts';
+import { closedPort } from '@stacklens/test-support/network';
+import { runNode } from './support/processes.ts';
 import { startTelemetryHarness, type TelemetryHarness } from './support/telemetryHarness.ts';
 
 let harness: TelemetryHarness;

@@ -4,7 +4,9 @@
  *   node processor/bench/detectorCost.ts [errorShare=0.05]
  */
 import { cpuUsage } from 'node:process';
-import { defaultRuleSet, Detector, type PipelineRecord } from '../src/index.ts';
+import { Detector } from '../src/detect/Detector.ts';
+import { defaultRuleSet } from '../src/detect/defaultRuleSet.ts';
+import type { PipelineRecord } from '../src/types.ts';
 
 const errorShare = Number(process.argv[2] ?? 0.05);
 const RECORDS = 200_000;

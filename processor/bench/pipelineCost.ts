@@ -5,7 +5,10 @@
  *   node processor/bench/pipelineCost.ts [errorShare=0.05]
  */
 import { cpuUsage } from 'node:process';
-import { createPipeline, defaultRuleSet, LiveEventBus, type IncidentRepository, type PipelineRecord } from '../src/index.ts';
+import { defaultRuleSet } from '../src/detect/defaultRuleSet.ts';
+import { createPipeline } from '../src/pipeline/createPipeline.ts';
+import { LiveEventBus } from '../src/publish/LiveEventBus.ts';
+import type { IncidentRepository, PipelineRecord } from '../src/types.ts';
 
 const errorShare = Number(process.argv[2] ?? 0.05);
 const RECORDS = 200_000;

@@ -7,3 +7,7 @@ export { loadConfig, ConfigError, type ReceiverConfig } from './config.ts';
 export { openStore } from './migrations.ts';
 export type { LogStore, StoreConfig } from './store/LogStore.ts';
 export type { Integration, IntegrationContext, IntegrationFactory } from './integrations/index.ts';
+export { createAiIntegration } from './enrich/aiIntegration.ts';
+// The ingest path's steps one by one, for the ingest benchmark's engine-only phases.
+export { decodeProtobufRequest, toLogRows } from './ingest/otlp/index.ts';
+export { encodeLogRows } from './ingest/encodeLogRows.ts';

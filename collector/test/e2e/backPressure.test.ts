@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithCollector } from '../support/collectorBinary.ts';
 import { collectorPorts, scratchDir, startTestCollector } from '../support/pipeline.ts';
-import { freePort, waitFor } from '../support/ports.ts';
+import { freePort } from '@stacklens/test-support/network';
+import { waitFor } from '../support/waitFor.ts';
 import { placeOrders, queryStore, startPos, startReceiver } from '../support/services.ts';
 
 const scratch = scratchDir('backpressure');

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CollectorProcess } from '../../src/CollectorProcess.ts';
 import { describeWithCollector } from '../support/collectorBinary.ts';
 import { collectorPorts, scratchDir, startTestCollector } from '../support/pipeline.ts';
-import { freePort, waitFor } from '../support/ports.ts';
+import { freePort } from '@stacklens/test-support/network';
+import { waitFor } from '../support/waitFor.ts';
 import { placeOrder, queryStore, startPos, startReceiver, type ReceiverProcess } from '../support/services.ts';
 
 type Row = Record<string, unknown> & {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type CollectorProcess, type CollectorProcessOptions } from '../../src/CollectorProcess.ts';
-import { freePort } from './ports.ts';
+import { freePort } from '@stacklens/test-support/network';
 
 export interface CollectorPorts {
   otlpHttp: number;

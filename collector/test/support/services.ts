@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const RECEIVER_MAIN = fileURLToPath(new URL('../../../receiver/src/main.ts', import.meta.url));
-const POS_MAIN = fileURLToPath(new URL('../../../demo-pos/src/main.ts', import.meta.url));
+// The services' entry points, found through their packages' exports.
+const RECEIVER_MAIN = createRequire(import.meta.url).resolve('@stacklens/receiver/main');
+const POS_MAIN = createRequire(import.meta.url).resolve('@stacklens/demo-pos/main');
 const QUERY_STORE = fileURLToPath(new URL('./queryStore.ts', import.meta.url));
 
 export interface ReceiverProcess {

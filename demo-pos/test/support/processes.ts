@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** demo-pos/, where the entry points' relative paths start. */
@@ -44,13 +43,4 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<Reg
     child.stdout?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}: ${seen}`)));
   });
-}
-
-/** A port nothing listens on: bound by us a moment ago, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

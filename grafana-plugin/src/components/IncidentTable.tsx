@@ -8,16 +8,17 @@ import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.t
 import { testIds } from './testIds.ts';
 
 export interface IncidentTableProps {
-  rows: ReadonlyArray<IncidentRow>;
+  rows: readonly IncidentRow[];
   /** Fewer columns for a dashboard panel. */
   compact?: boolean;
   /** Rows touched by a live event within this many ms are highlighted. */
   highlightMs?: number;
-  now?: number;
+  /** The clock the table renders against (see useNow), so rendering stays pure. */
+  now: number;
 }
 
 /** The live incidents: severity, what and where, how often, and what AI and Jira made of them. */
-export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now = Date.now() }: IncidentTableProps) {
+export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now }: IncidentTableProps) {
   const styles = useStyles2(getStyles);
   const { pageUrl, navigate } = useStackLens();
   if (rows.length === 0) {

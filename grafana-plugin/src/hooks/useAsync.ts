@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/ApiRequestError.ts';
 
 export interface AsyncState<T> {
@@ -8,40 +8,40 @@ export interface AsyncState<T> {
   reload: () => void;
 }
 
-/** Runs a load when its dependencies change and on reload(); a late answer of an older load is dropped. */
-export function useAsync<T>(load: () => Promise<T>, dependencies: ReadonlyArray<unknown>): AsyncState<T> {
-  const [value, setValue] = useState<T>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(true);
-  const generation = useRef(0);
-  const loader = useRef(load);
-  loader.current = load;
+/** The outcome of one load, tagged with the request it answers. */
+interface Settled<T> {
+  load: (() => Promise<T>) | undefined;
+  reloads: number;
+  value: T | undefined;
+  error: string | undefined;
+}
 
-  const run = useCallback(() => {
-    const mine = ++generation.current;
-    setLoading(true);
-    loader.current().then(
-      (result) => {
-        if (mine !== generation.current) return;
-        setValue(result);
-        setError(undefined);
-        setLoading(false);
-      },
-      (failure: unknown) => {
-        if (mine !== generation.current) return;
-        setError(errorMessage(failure));
-        setLoading(false);
-      },
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, dependencies);
+/**
+ * Runs `load` on mount, whenever `load` changes and on reload(); a late answer of an older load is
+ * dropped. Pass a stable function (module-level, or useCallback with its dependencies): a new
+ * function is a new load. The last value stays until a newer load answers.
+ */
+export function useAsync<T>(load: () => Promise<T>): AsyncState<T> {
+  const [reloads, setReloads] = useState(0);
+  const [settled, setSettled] = useState<Settled<T>>({ load: undefined, reloads, value: undefined, error: undefined });
 
   useEffect(() => {
-    run();
+    let stale = false;
+    load().then(
+      (value) => {
+        if (!stale) setSettled({ load, reloads, value, error: undefined });
+      },
+      (failure: unknown) => {
+        if (!stale) setSettled((previous) => ({ load, reloads, value: previous.value, error: errorMessage(failure) }));
+      },
+    );
     return () => {
-      generation.current++;
+      stale = true;
     };
-  }, [run]);
+  }, [load, reloads]);
 
-  return { value, error, loading, reload: run };
+  const reload = useCallback(() => setReloads((count) => count + 1), []);
+  // Loading until the answer to the current request (this load, this many reloads) is in.
+  const loading = settled.load !== load || settled.reloads !== reloads;
+  return { value: settled.value, error: settled.error, loading, reload };
 }

@@ -9,8 +9,11 @@ export function useLiveFeed(onEvent: (event: LiveEvent, replayed: boolean) => vo
   const [state, setState] = useState<ConnectionState | { status: 'unconfigured' }>(
     liveUrl ? { status: 'connecting', attempt: 1 } : { status: 'unconfigured' },
   );
+  // The latest handler, for the connection opened once below; refs are written after render, not during it.
   const handler = useRef(onEvent);
-  handler.current = onEvent;
+  useEffect(() => {
+    handler.current = onEvent;
+  });
 
   useEffect(() => {
     if (!liveUrl) return;

@@ -42,7 +42,7 @@ export function rowFromListItem(item: IncidentListItem): IncidentRow {
  * (it was requested before they arrived), so a row keeps its state when it has seen more
  * occurrences than the snapshot reports.
  */
-export function mergeSnapshot(rows: IncidentRows, items: ReadonlyArray<IncidentListItem>): IncidentRows {
+export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListItem[]): IncidentRows {
   const next = new Map(rows);
   for (const item of items) {
     const current = next.get(item.id);

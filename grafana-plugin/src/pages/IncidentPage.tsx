@@ -25,7 +25,7 @@ const RELOAD_MS = 1_000;
 export function IncidentPage({ id }: { id: string }) {
   const styles = useStyles2(getStyles);
   const { api, pageUrl } = useStackLens();
-  const detail = useAsync(() => api.incident(id), [api, id]);
+  const detail = useAsync(useCallback(() => api.incident(id), [api, id]));
   const [ticketFailure, setTicketFailure] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string>();
   const [busy, setBusy] = useState(false);

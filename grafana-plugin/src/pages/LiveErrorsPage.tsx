@@ -42,12 +42,18 @@ export function LiveErrorsPage() {
 
 /** The current time, refreshed every `intervalMs` and whenever `revision` changes (for "x s ago"). */
 export function useNow(intervalMs: number, revision: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => setNow(Date.now()), [revision]);
+  const [now, setNow] = useState(Date.now);
+  // A new revision (a live event) restarts the clock: one tick right after the commit, then every
+  // intervalMs. The ticks are timer callbacks, so no render cascades synchronously from the effect.
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, intervalMs);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [intervalMs, revision]);
   return now;
 }
 

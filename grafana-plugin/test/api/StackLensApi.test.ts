@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, errorMessage } from '../../src/api/ApiRequestError.ts';
 import { fetchTransport } from '../../src/api/fetchTransport.ts';
 import { createStackLensApi } from '../../src/api/StackLensApi.ts';
-import { closedPort } from '../support/closedPort.ts';
+import { closedPort } from '@stacklens/test-support/network';
 
 interface Seen {
   method: string;

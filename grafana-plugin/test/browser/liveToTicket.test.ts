@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../harness/serve.ts';
 import { testIds } from '../../src/components/testIds.ts';
-import { startJiraDouble, type JiraDouble } from '../../../receiver/test/support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { startPos, startReceiver, stop, type Child } from './stack.ts';
 
 /**

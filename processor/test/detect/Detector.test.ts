@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Detector, parseRuleSet, RuleSetError } from '../../src/index.ts';
+import { Detector } from '../../src/detect/Detector.ts';
+import { RuleSetError } from '../../src/detect/RuleSetError.ts';
+import { parseRuleSet } from '../../src/detect/parseRuleSet.ts';
 import type { PipelineRecord, RuleSet } from '../../src/types.ts';
 import { missingPrice, orderPlaced, otherServiceException, paymentFailed } from '../support/posRecords.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet, Detector } from '../../src/index.ts';
+import { Detector } from '../../src/detect/Detector.ts';
+import { defaultRuleSet } from '../../src/detect/defaultRuleSet.ts';
 import type { PipelineRecord } from '../../src/types.ts';
 import {
   fatal,

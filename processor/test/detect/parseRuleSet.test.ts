@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH, loadRuleSet, parseRuleSet, RuleSetError, validateRuleSet } from '../../src/index.ts';
+import { RuleSetError } from '../../src/detect/RuleSetError.ts';
+import { DEFAULT_RULES_PATH } from '../../src/detect/defaultRuleSet.ts';
+import { loadRuleSet } from '../../src/detect/loadRuleSet.ts';
+import { parseRuleSet, validateRuleSet } from '../../src/detect/parseRuleSet.ts';
 
 const GOOD_RULE = `
   - id: missing-price

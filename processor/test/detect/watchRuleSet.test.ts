@@ -2,7 +2,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuleSetError, watchRuleSet, type RuleSetWatcher } from '../../src/index.ts';
+import { RuleSetError } from '../../src/detect/RuleSetError.ts';
+import { watchRuleSet, type RuleSetWatcher } from '../../src/detect/watchRuleSet.ts';
 import type { RuleSet } from '../../src/types.ts';
 
 function rulesText(id: string, severity = 'LOW'): string {

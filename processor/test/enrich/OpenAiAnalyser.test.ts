@@ -7,10 +7,10 @@ import { MAX_PROMPT_CHARS, SYSTEM_PROMPT } from '../../src/enrich/prompt.ts';
 import type { Incident } from '../../src/types.ts';
 import * as pos from '../support/posRecords.ts';
 import { trackerHarness } from '../support/trackerHarness.ts';
-import { closedPortUrl } from './support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 import { errorRecord, incidentOf } from './support/incidents.ts';
 import { InMemoryAnalysisStore, RecordingAuditLog } from './support/enrichDoubles.ts';
-import { completion, DOUBLE_FINDING, startOpenAiDouble, type OpenAiDouble } from './support/openAiDouble.ts';
+import { completion, DOUBLE_FINDING, startOpenAiDouble, type OpenAiDouble } from '@stacklens/test-support/openai';
 
 const KEY = 'sk-test-0123456789abcdefghijKLMNOP';
 
@@ -133,7 +133,7 @@ describe('OpenAiAnalyser against an OpenAI-compatible double', () => {
     const rejected = await failureOf(analyser().analyse(request, signal()));
     expect([rejected.failure, rejected.transient]).toEqual(['rejected', false]);
     expect(double.requests).toHaveLength(4); // no retries behind the stage's back
-    const unreachable = await failureOf(analyser(await closedPortUrl()).analyse(request, signal()));
+    const unreachable = await failureOf(analyser(`http://127.0.0.1:${await closedPort()}/v1`).analyse(request, signal()));
     expect([unreachable.failure, unreachable.transient]).toEqual(['unreachable', true]);
   });
 

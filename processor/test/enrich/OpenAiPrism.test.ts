@@ -4,13 +4,13 @@ import { AnalyserError } from '../../src/enrich/Analyser.ts';
 import { OpenAiAnalyser } from '../../src/enrich/OpenAiAnalyser.ts';
 import * as pos from '../support/posRecords.ts';
 import { incidentOf } from './support/incidents.ts';
-import { startPrismOpenAi, type PrismMock } from './support/prismOpenAi.ts';
+import { startPrismOpenAi, type PrismServer } from '@stacklens/test-support/prism';
 
 /**
  * The OpenAI path against OpenAI's own contract: Prism serves OpenAI's OpenAPI document with
  * request validation on, so a request OpenAI would refuse fails here too.
  */
-let prism: PrismMock;
+let prism: PrismServer;
 beforeAll(async () => {
   prism = await startPrismOpenAi();
 }, 240_000);
@@ -23,7 +23,7 @@ const KEY = 'sk-test-prism-0123456789abcdef';
 describe("OpenAiAnalyser against OpenAI's document (Prism, validating)", () => {
   it("sends a request that passes OpenAI's contract (Prism then answers with its example: a refusal, which is no analysis)", async () => {
     const incident = await incidentOf(pos.missingPrice());
-    const analyser = new OpenAiAnalyser({ apiKey: KEY, baseUrl: prism.baseUrl, model: 'gpt-4o-mini' });
+    const analyser = new OpenAiAnalyser({ apiKey: KEY, baseUrl: prism.url, model: 'gpt-4o-mini' });
     const before = prism.log().length;
     let failure: AnalyserError | undefined;
     try {
@@ -43,7 +43,7 @@ describe("OpenAiAnalyser against OpenAI's document (Prism, validating)", () => {
 
   it('refuses requests that break the contract, so the test above can fail', async () => {
     const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) =>
-      fetch(`${prism.baseUrl}/chat/completions`, {
+      fetch(`${prism.url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
@@ -60,7 +60,7 @@ describe("OpenAiAnalyser against OpenAI's document (Prism, validating)", () => {
     const noKey = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, {});
     expect(noKey.status).toBe(401);
     // The same through the openai client: the analyser's own transport would see the refusal.
-    const client = new OpenAI({ apiKey: KEY, baseURL: prism.baseUrl, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: KEY, baseURL: prism.url, maxRetries: 0 });
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toMatchObject({ status: 422 });
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IncidentTracker, LiveEventBus } from '../../src/index.ts';
+import { IncidentTracker } from '../../src/group/IncidentTracker.ts';
+import { LiveEventBus } from '../../src/publish/LiveEventBus.ts';
 import type { AuditEntry, Incident, IncidentRepository, Occurrence, UnsequencedLiveEvent } from '../../src/types.ts';
 import { InMemoryIncidentRepository } from '../support/InMemoryIncidentRepository.ts';
 import { fatal, internalError, missingPrice, nanosOf, otherServiceException, paymentFailed } from '../support/posRecords.ts';

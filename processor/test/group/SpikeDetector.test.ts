@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeDetector } from '../../src/index.ts';
+import { SpikeDetector } from '../../src/group/SpikeDetector.ts';
 import { missingPrice } from '../support/posRecords.ts';
 import { T0, trackerHarness } from '../support/trackerHarness.ts';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet, Detector, fingerprint } from '../../src/index.ts';
+import { Detector } from '../../src/detect/Detector.ts';
+import { defaultRuleSet } from '../../src/detect/defaultRuleSet.ts';
+import { fingerprint } from '../../src/group/fingerprint.ts';
 import { identifyError } from '../../src/group/identifyError.ts';
 import type { PipelineRecord } from '../../src/types.ts';
 import { inventoryShortage, missingPrice, otherServiceException, paymentFailed, productNotFound } from '../support/posRecords.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskMessage, MAX_MASKED_LENGTH } from '../../src/index.ts';
+import { maskMessage, MAX_MASKED_LENGTH } from '../../src/group/maskMessage.ts';
 
 describe('maskMessage', () => {
   it.each([

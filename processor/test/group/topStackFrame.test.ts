@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topStackFrame } from '../../src/index.ts';
+import { topStackFrame } from '../../src/group/topStackFrame.ts';
 
 describe('topStackFrame', () => {
   it.each([

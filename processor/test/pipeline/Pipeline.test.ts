@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createPipeline,
-  defaultRuleSet,
-  Detector,
-  IncidentTracker,
-  LiveEventBus,
-  parseRuleSet,
-  Pipeline,
-  RuleSetError,
-} from '../../src/index.ts';
+import { Detector } from '../../src/detect/Detector.ts';
+import { RuleSetError } from '../../src/detect/RuleSetError.ts';
+import { defaultRuleSet } from '../../src/detect/defaultRuleSet.ts';
+import { parseRuleSet } from '../../src/detect/parseRuleSet.ts';
+import { IncidentTracker } from '../../src/group/IncidentTracker.ts';
+import { Pipeline } from '../../src/pipeline/Pipeline.ts';
+import { createPipeline } from '../../src/pipeline/createPipeline.ts';
+import { LiveEventBus } from '../../src/publish/LiveEventBus.ts';
 import type { IncidentChange, IncidentStage, LiveEvent, PipelineRecord } from '../../src/types.ts';
 import { InMemoryIncidentRepository } from '../support/InMemoryIncidentRepository.ts';
 import { missingPrice, orderPlaced, paymentFailed, productNotFound, validationWarning } from '../support/posRecords.ts';

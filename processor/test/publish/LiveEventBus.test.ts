@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LiveEventBus, matchesFilter } from '../../src/index.ts';
+import { LiveEventBus } from '../../src/publish/LiveEventBus.ts';
+import { matchesFilter } from '../../src/publish/matchesFilter.ts';
 import type { IncidentSummary, LiveEvent, UnsequencedLiveEvent } from '../../src/types.ts';
 
 function summary(overrides: Partial<IncidentSummary> = {}): IncidentSummary {

@@ -1,4 +1,7 @@
-import { defaultRuleSet, Detector, IncidentTracker, LiveEventBus, type IncidentTrackerOptions } from '../../src/index.ts';
+import { Detector } from '../../src/detect/Detector.ts';
+import { defaultRuleSet } from '../../src/detect/defaultRuleSet.ts';
+import { IncidentTracker, type IncidentTrackerOptions } from '../../src/group/IncidentTracker.ts';
+import { LiveEventBus } from '../../src/publish/LiveEventBus.ts';
 import type { Detection, IncidentChange, IncidentStage, LiveEvent, LiveEventType, PipelineRecord } from '../../src/types.ts';
 import { InMemoryIncidentRepository } from './InMemoryIncidentRepository.ts';
 

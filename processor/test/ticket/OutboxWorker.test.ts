@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startJiraDouble, type JiraDouble } from '../../../receiver/test/support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { GatewayCache } from '../../src/ticket/GatewayCache.ts';
 import { createJobId, newJob, SOLE_LEASE, type OutboxJob } from '../../src/ticket/outbox.ts';
 import { OutboxWorker } from '../../src/ticket/OutboxWorker.ts';

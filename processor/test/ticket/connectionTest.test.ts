@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startJiraDouble, type JiraDouble, type JiraDoubleOptions } from '../../../receiver/test/support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble, type JiraDoubleOptions } from '@stacklens/test-support/jira';
 import { testConnection } from '../../src/ticket/connectionTest.ts';
 import { jiraSettings } from './support/memoryStores.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrismJira, type PrismJira } from '../../../receiver/test/support/jira/prismJira.ts';
+import { startPrismJira, type PrismServer } from '@stacklens/test-support/prism';
 import { JiraGateway } from '../../src/ticket/JiraGateway.ts';
 import { recurrenceComment } from '../../src/ticket/recurrenceComment.ts';
 import { ticketFields } from '../../src/ticket/ticketFields.ts';
@@ -12,7 +12,7 @@ import { jiraSettings } from './support/memoryStores.ts';
  * Every call the ticket stage makes, against Atlassian's own contract: prism validates each
  * request against jira-platform-v3.json and refuses what the spec refuses.
  */
-let prism: PrismJira;
+let prism: PrismServer;
 let jira: JiraGateway;
 const mismatches: string[] = [];
 

@@ -5,7 +5,7 @@ import type { Analysis } from '@stacklens/processor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
-import type { PosError } from '../group/support/posErrors.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
 import { openFeed, type FeedClient } from '../publish/support/feedClient.ts';
 import { startAiReceiver, TOKENS, waitFor, type AiReceiver } from './support/aiReceiver.ts';
 

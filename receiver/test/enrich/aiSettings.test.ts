@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
-import type { PosError } from '../group/support/posErrors.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
 import { startAiReceiver, TOKENS, waitFor, type AiReceiver } from './support/aiReceiver.ts';
-import { DOUBLE_FINDING, startOpenAiDouble, type OpenAiDouble } from './support/openAiDouble.ts';
+import { DOUBLE_FINDING, startOpenAiDouble, type OpenAiDouble } from '@stacklens/test-support/openai';
 
 const KEY = 'sk-proj-ai-settings-test-key-0123456789';
 const ENV_KEY = 'sk-env-key-from-the-environment-9876543210';
@@ -85,7 +85,12 @@ describe('GET/PUT/DELETE /api/integrations/ai', () => {
 
     await ai.ingest([error('MISSING_PRICE', 'Product 999 (Mystery Product) has no price')]);
     const detail = await analysisOf('MISSING_PRICE');
-    expect(detail.analysis).toMatchObject({ analyser: 'openai', model: 'gpt-test', rootCause: DOUBLE_FINDING.rootCause, confidence: 0.77 });
+    expect(detail.analysis).toMatchObject({
+      analyser: 'openai',
+      model: 'gpt-test',
+      rootCause: DOUBLE_FINDING.rootCause,
+      confidence: DOUBLE_FINDING.confidence,
+    });
     expect(double.requests).toHaveLength(1);
     expect(double.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(double.requests[0]!.body.model).toBe('gpt-test');

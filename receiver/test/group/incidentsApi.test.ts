@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LiveEvent } from '@stacklens/processor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiReceiver, TOKENS, type ApiReceiver } from './support/apiReceiver.ts';
-import type { PosError } from './support/posErrors.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-api-incidents-'));
 let api: ApiReceiver;

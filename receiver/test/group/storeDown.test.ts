@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createReceiver } from '../../src/receiver.ts';
 import { LogStore } from '../../src/store/LogStore.ts';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
-import { closedPort } from '../support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 import { TOKENS } from './support/apiReceiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-api-down-'));

@@ -7,7 +7,7 @@ import type { AnyValue, ExportRequest, Int64, KeyValue, LogRecord } from '../../
 import { ExportLogsServiceRequestType } from '../../src/ingest/otlp/otlpProto.ts';
 import { encodeLogRequest, encodeLogRequestWithRows } from '../../src/ingest/encodeLogRequest.ts';
 import { encodeLogRows } from '../../src/ingest/encodeLogRows.ts';
-import { posLogRequests } from '../../../bench/posLogRequests.ts';
+import { posLogRequests } from '@stacklens/test-support/otlp';
 import { DEMO_RESOURCE, SAMPLED_SPAN, emitWithSdk, posFailure, type EmittedLog } from './otlp/support/sdkLogs.ts';
 
 /*

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createReceiver } from '../../src/receiver.ts';
 import { LogStore } from '../../src/store/LogStore.ts';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
-import { closedPort } from '../support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 import { protobufBody, sdkRecords } from '../support/otlpRequests.ts';
 
 const sockets: Socket[] = [];

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { protobufRequest } from '../group/support/posErrors.ts';
-import { startJiraDouble, type JiraDouble } from '../support/jira/jiraDouble.ts';
+import { protobufRequest } from '@stacklens/test-support/otlp';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { postLogs } from './support/loadRecords.ts';
 import { API_TOKENS, startReceiverProcess, type ReceiverProcess } from './support/receiverProcess.ts';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
-import { protobufRequest } from '../group/support/posErrors.ts';
+import { protobufRequest } from '@stacklens/test-support/otlp';
 import { rawUpgrade } from '../publish/support/rawWebSocket.ts';
 
 /*

@@ -3,7 +3,7 @@ import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
 import { migrations, openStore } from '../../src/migrations.ts';
 import { encodeLogRows } from '../../src/ingest/encodeLogRows.ts';
 import { sampleRow } from '../support/logRows.ts';
-import { closedPort } from '../support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 
 describe('HttpTransport against a closed port', () => {
   it('rejects commands, queries and inserts with the connection error', async () => {

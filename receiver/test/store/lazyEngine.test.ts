@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { closedPort } from '../support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 
 const MIGRATIONS = fileURLToPath(new URL('../../src/migrations.ts', import.meta.url));
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { IntegrationFactory } from '../../src/integrations/index.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import type { LogStore } from '../../src/store/LogStore.ts';
-import { protobufRequest, type PosError } from '../group/support/posErrors.ts';
+import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
 
 export interface IntegrationReceiver {
   receiver: Receiver;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
-import { startJiraDouble, type JiraDouble } from '../support/jira/jiraDouble.ts';
-import { closedPort } from '../support/network.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
+import { closedPort } from '@stacklens/test-support/network';
 import { jiraConfig, SECRET_TOKEN, startJiraReceiver, TOKENS, type JiraReceiver } from './support/jiraReceiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-jira-config-'));

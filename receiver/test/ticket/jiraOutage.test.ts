@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
-import type { PosError } from '../group/support/posErrors.ts';
-import { startJiraDouble, type JiraDouble } from '../support/jira/jiraDouble.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { jiraConfig, SECRET_TOKEN, startJiraReceiver, waitFor, type JiraReceiver } from './support/jiraReceiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-jira-outage-'));

@@ -1,3 +1,4 @@
+import { closedPort } from '@stacklens/test-support/network';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,13 +55,9 @@ export async function startCaptureServer(respond: Responder = succeed): Promise<
   };
 }
 
-/** A URL on which nothing listens: the port was bound, then released. */
+/** A URL on which nothing listens (a refused connection). */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await listen(server);
-  const { port } = server.address() as AddressInfo;
-  await close(server);
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 function listen(server: Server): Promise<void> {

@@ -13,10 +13,11 @@ import { LiveFeedPanel } from './LiveFeedPanel.tsx';
 import { DEFAULT_OPTIONS, type LiveFeedOptions } from './options.ts';
 
 const api = createStackLensApi(grafanaTransport());
+const loadSettings = () => getBackendSrv().get<{ jsonData?: AppSettings }>(`/api/plugins/${PLUGIN_ID}/settings`);
 
 /** The panel reads the app's settings (the receiver's public URL) and talks through the app's proxy routes. */
 function Panel({ options, height }: PanelProps<LiveFeedOptions>) {
-  const settings = useAsync(() => getBackendSrv().get<{ jsonData?: AppSettings }>(`/api/plugins/${PLUGIN_ID}/settings`), []);
+  const settings = useAsync(loadSettings);
   const services = useMemo(() => {
     const jsonData = settings.value?.jsonData;
     return {

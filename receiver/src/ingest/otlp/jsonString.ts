@@ -3,6 +3,7 @@
  * or UTF-16 surrogates (a lone surrogate is escaped; pairs are left to JSON.stringify too).
  * Without the `u` flag the class matches single UTF-16 code units.
  */
+// eslint-disable-next-line no-control-regex -- matching the control characters JSON escapes is this expression's purpose
 const PLAIN_TEXT = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
 
 /**

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { createReceiver, type Receiver, type ReceiverOptions } from '../../../src/receiver.ts';
 import { openStore } from '../../../src/migrations.ts';
 import { type LogStore } from '../../../src/store/LogStore.ts';
-import { protobufRequest, type PosError } from './posErrors.ts';
+import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
 
 export const TOKENS = { viewer: 'viewer-token-for-api-tests', admin: 'admin-token-for-api-tests' } as const;
 

@@ -270,7 +270,7 @@ describe('decodeJsonRequest on the JSON mapping quirks', () => {
           { key: 'inf', value: { doubleValue: 'Infinity' } },
           { key: 'ninf', value: { doubleValue: '-Infinity' } },
           { key: 'text', value: { doubleValue: '2.5e-3' } },
-          { key: 'big', value: { doubleValue: 12345678901234567890 } },
+          { key: 'big', value: { doubleValue: 1.2345678901234567e19 } },
         ],
       }),
     );

@@ -1,6 +1,6 @@
 import { jiraIntegrationFactory, type JiraIntegrationOptions } from '../../../src/ticket/jiraIntegration.ts';
 import type { LogStore } from '../../../src/store/LogStore.ts';
-import type { PosError } from '../../group/support/posErrors.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
 import { startIntegrationReceiver, type IntegrationReceiver } from '../../support/integrationReceiver.ts';
 
 export { waitFor } from '../../support/integrationReceiver.ts';

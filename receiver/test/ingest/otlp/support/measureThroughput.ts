@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { posLogRequests } from '../../../../../bench/posLogRequests.ts';
+import { posLogRequests } from '@stacklens/test-support/otlp';
 import { decodeJsonRequest, decodeProtobufRequest, toLogRows } from '../../../../src/ingest/otlp/index.ts';
 import { encodeLogRequest, encodeLogRequestWithRows } from '../../../../src/ingest/encodeLogRequest.ts';
 import { encodeLogRows } from '../../../../src/ingest/encodeLogRows.ts';

@@ -24,8 +24,10 @@ export interface OpenAiDouble {
   /** The base URL to give the client (ends in /v1). */
   baseUrl: string;
   requests: RecordedRequest[];
-  /** Queues answers for the next calls; after them, `structuredAnswer(defaultContent)`. */
+  /** Queues answers for the next calls; after them, every call gets the standing answer (see `status`). */
   reply(...replies: Reply[]): void;
+  /** The standing answer's status: 200 (the default) answers DOUBLE_FINDING, any other an OpenAI error body. */
+  status: number;
   close(): Promise<void>;
 }
 
@@ -87,7 +89,7 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
         if (!response.writableFinished) recorded.aborted = true;
       });
       open.add(response);
-      const reply = script.shift() ?? { body: completion(JSON.stringify(DOUBLE_FINDING)) };
+      const reply = script.shift() ?? standingAnswer(double.status);
       const send = (): void => {
         if (response.destroyed) return;
         response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
@@ -99,9 +101,10 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const double: OpenAiDouble = {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    status: 200,
     reply: (...replies) => script.push(...replies),
     close: async () => {
       for (const response of open) response.destroy();
@@ -109,4 +112,10 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+  return double;
+}
+
+function standingAnswer(status: number): Reply {
+  if (status === 200) return { body: completion(JSON.stringify(DOUBLE_FINDING)) };
+  return { status, body: { error: { message: `double answers ${status}`, type: 'server_error', param: null, code: null } } };
 }
