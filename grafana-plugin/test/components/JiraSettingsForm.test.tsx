@@ -8,7 +8,7 @@ import type { JiraSettingsView, JiraTestResult } from '../../src/types.ts';
 import { FakeReceiver } from '../support/fakeReceiver.ts';
 import { renderWithServices } from '../support/renderWithServices.tsx';
 
-const JIRA = '/admin/integrations/jira';
+const JIRA = '/integrations/jira';
 const SECRET = 'ATATT3xFfGF0-stored-secret';
 
 const stored: JiraSettingsView = {
