@@ -157,13 +157,13 @@ describe('the plugin in a browser', () => {
     await live
       .getByTestId(testIds.incident.audit)
       .locator('[data-stage="ticket.pending"]')
-      .filter({ hasText: 'grafana:editor' })
+      .filter({ hasText: 'by editor (Grafana)' })
       .waitFor(WAIT);
     await live.getByTestId(testIds.incident.acknowledge).click();
     await live
       .getByTestId(testIds.incident.audit)
       .locator('[data-stage="acknowledged"]')
-      .filter({ hasText: 'grafana:editor' })
+      .filter({ hasText: 'by editor (Grafana)' })
       .waitFor(WAIT);
     await live.screenshot({ path: join(SCREENSHOTS, 'incident-ticket.png'), fullPage: true });
 

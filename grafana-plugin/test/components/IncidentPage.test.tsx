@@ -24,12 +24,17 @@ describe('the incident page', () => {
   });
 
   it('shows the chart, samples with trace ids, the audit trail and a pending analysis', async () => {
-    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: detail() }));
+    const base = detail();
+    const audited = detail({ audit: [...base.audit, { stage: 'acknowledged', at: '2026-01-01T10:01:00.000Z', detail: '', actor: 'grafana:eddie' }] });
+    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: audited }));
     expect(await screen.findByTestId(testIds.incident.page)).toHaveAttribute('data-incident', ID);
     expect(screen.getByTestId(testIds.incident.chart).querySelectorAll('rect')).toHaveLength(2);
     expect(within(screen.getByTestId(testIds.incident.samples)).getByText('4bf92f3577b34da6a3ce929d0e0e4736')).toBeInTheDocument();
     const audit = screen.getByTestId(testIds.incident.audit);
-    expect(audit.querySelectorAll('li')).toHaveLength(2);
+    expect(audit.querySelectorAll('li')).toHaveLength(3);
+    // A Grafana user who acted is named, not "api".
+    expect(audit.querySelector('[data-stage="acknowledged"]')).toHaveTextContent('by eddie (Grafana)');
+    expect(audit.querySelector('[data-stage="detected"]')).toHaveTextContent('by stacklens');
     expect(audit.querySelector('[data-stage="detected"] time')?.textContent).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.012$/);
     expect(screen.getByTestId(testIds.incident.analysis)).toHaveAttribute('data-state', 'pending');
   });

@@ -16,11 +16,19 @@ export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
           </time>
           <span className={styles.stage}>{entry.stage}</span>
           <span>{entry.detail}</span>
-          <span className={styles.actor}>by {entry.actor}</span>
+          <span className={styles.actor} title={entry.actor}>
+            by {actorLabel(entry.actor)}
+          </span>
         </li>
       ))}
     </ol>
   );
+}
+
+/** The receiver records a Grafana user who acted through the plugin as `grafana:<login>`. */
+export function actorLabel(actor: string): string {
+  const grafanaUser = /^grafana:(.+)$/.exec(actor);
+  return grafanaUser ? `${grafanaUser[1]} (Grafana)` : actor;
 }
 
 /** Local date and time to the millisecond: the audit's steps are often milliseconds apart. */
