@@ -25,7 +25,9 @@ describe('the incident page', () => {
 
   it('shows the chart, samples with trace ids, the audit trail and a pending analysis', async () => {
     const base = detail();
-    const audited = detail({ audit: [...base.audit, { stage: 'acknowledged', at: '2026-01-01T10:01:00.000Z', detail: '', actor: 'grafana:eddie' }] });
+    const audited = detail({
+      audit: [...base.audit, { stage: 'acknowledged', at: '2026-01-01T10:01:00.000Z', detail: '', actor: 'grafana:eddie' }],
+    });
     renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: audited }));
     expect(await screen.findByTestId(testIds.incident.page)).toHaveAttribute('data-incident', ID);
     expect(screen.getByTestId(testIds.incident.chart).querySelectorAll('rect')).toHaveLength(2);

@@ -6,6 +6,7 @@ import { SEVERITIES, type JiraSettingsView } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 import { formFromSettings, settingsFromForm, validateJiraForm, type JiraFormValues } from './jiraForm.ts';
 import { TestConnectionResult, type TestState } from './TestConnectionResult.tsx';
+import { LastTest, lastTestOf, type LastTestState } from './LastTest.tsx';
 
 type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string };
 
@@ -21,7 +22,7 @@ export function JiraSettingsForm() {
   const [touched, setTouched] = useState(false);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
-  const [lastTestedAt, setLastTestedAt] = useState<string | null>(null);
+  const [lastTest, setLastTest] = useState<LastTestState>(lastTestOf.settings(null));
 
   useEffect(() => {
     let cancelled = false;
@@ -30,7 +31,7 @@ export function JiraSettingsForm() {
         if (cancelled) return;
         setLoaded({ settings });
         setValues(formFromSettings(settings));
-        setLastTestedAt(settings?.lastTestedAt ?? null);
+        setLastTest(lastTestOf.settings(settings));
       },
       (error: unknown) => !cancelled && setLoaded({ error: errorMessage(error) }),
     );
@@ -79,7 +80,7 @@ export function JiraSettingsForm() {
     try {
       const result = await api.testJira();
       setTest({ kind: 'done', result });
-      setLastTestedAt(result.testedAt);
+      setLastTest(lastTestOf.result(result));
     } catch (error) {
       setTest({ kind: 'error', message: errorMessage(error) });
     }
@@ -208,9 +209,7 @@ export function JiraSettingsForm() {
             {dirty ? 'Save and test connection' : 'Test connection'}
           </Button>
           {save.kind === 'saved' && <span role="status">Saved.</span>}
-          <span data-testid={testIds.jira.lastTested}>
-            {lastTestedAt ? `Last tested ${new Date(lastTestedAt).toLocaleString()}` : 'Never tested'}
-          </span>
+          <LastTest state={lastTest} />
         </Stack>
         {touched && invalid && <Alert severity="warning" title="Some fields need attention before saving." />}
         {save.kind === 'error' && <Alert severity="error" title={`The receiver refused the settings: ${save.message}`} />}

@@ -3,6 +3,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { ClipboardButton, useStyles2 } from '@grafana/ui';
 import type { IncidentSample } from '../../types.ts';
 import { testIds } from '../testIds.ts';
+import { formatDateTime } from '../../format/dates.ts';
 
 /** The latest occurrences with their trace ids, the way into the traces of the failed requests. */
 export function SamplesTable({ samples }: { samples: IncidentSample[] }) {
@@ -21,7 +22,7 @@ export function SamplesTable({ samples }: { samples: IncidentSample[] }) {
       <tbody>
         {samples.map((sample, index) => (
           <tr key={`${sample.timestamp}-${sample.spanId}-${index}`}>
-            <td className={styles.nowrap}>{new Date(sample.timestamp).toLocaleString()}</td>
+            <td className={styles.nowrap}>{formatDateTime(sample.timestamp)}</td>
             <td className={styles.nowrap}>
               {sample.storeId || '—'} / {sample.kioskId || '—'}
             </td>
