@@ -128,6 +128,14 @@ describe('the Jira settings form', () => {
     const receiver = new FakeReceiver().on('GET', JIRA, () => ({ status: 502, data: { message: 'Bad Gateway' } }));
     renderWithServices(<JiraSettingsForm />, receiver);
     expect(await screen.findByText('Could not read the Jira settings from the receiver: Bad Gateway')).toBeInTheDocument();
+    expect(screen.getByText(/Check the receiver URL and tokens above/)).toBeInTheDocument();
+  });
+
+  it('tells a non-Admin that Grafana’s proxy refuses them the settings (403), rather than blaming the tokens', async () => {
+    const receiver = new FakeReceiver().on('GET', JIRA, () => ({ status: 403, data: { message: 'plugin proxy route access denied' } }));
+    renderWithServices(<JiraSettingsForm />, receiver);
+    expect(await screen.findByText(/plugin proxy route access denied/)).toBeInTheDocument();
+    expect(screen.getByText(/for Grafana Admins/)).toBeInTheDocument();
   });
 });
 

@@ -1,6 +1,6 @@
 import { Alert, Button, Field, FieldSet, InlineField, Input, LoadingPlaceholder, SecretInput, Stack, Switch, TagsInput } from '@grafana/ui';
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorMessage } from '../../api/ApiRequestError.ts';
+import { ApiRequestError, errorMessage } from '../../api/ApiRequestError.ts';
 import { useStackLens } from '../../StackLensContext.tsx';
 import { SEVERITIES, type JiraSettingsView } from '../../types.ts';
 import { testIds } from '../testIds.ts';
@@ -16,7 +16,7 @@ type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; messag
  */
 export function JiraSettingsForm() {
   const { api } = useStackLens();
-  const [loaded, setLoaded] = useState<{ settings: JiraSettingsView | null } | { error: string }>();
+  const [loaded, setLoaded] = useState<{ settings: JiraSettingsView | null } | { error: string; status?: number }>();
   const [values, setValues] = useState<JiraFormValues>(formFromSettings(null));
   const [dirty, setDirty] = useState(false);
   const [touched, setTouched] = useState(false);
@@ -33,7 +33,8 @@ export function JiraSettingsForm() {
         setValues(formFromSettings(settings));
         setLastTest(lastTestOf.settings(settings));
       },
-      (error: unknown) => !cancelled && setLoaded({ error: errorMessage(error) }),
+      (error: unknown) =>
+        !cancelled && setLoaded({ error: errorMessage(error), status: error instanceof ApiRequestError ? error.status : undefined }),
     );
     return () => {
       cancelled = true;
@@ -44,7 +45,9 @@ export function JiraSettingsForm() {
   if ('error' in loaded) {
     return (
       <Alert severity="error" title={`Could not read the Jira settings from the receiver: ${loaded.error}`}>
-        Check the receiver URL and token above, save them, and reload this page.
+        {loaded.status === 403
+          ? 'The integration settings are for Grafana Admins: the plugin’s proxy route refuses them to other roles.'
+          : 'Check the receiver URL and tokens above, save them, and reload this page.'}
       </Alert>
     );
   }
