@@ -31,7 +31,7 @@ export function interpolate(text: string, data: TemplateData): string {
 function parse(text: string): Node[] {
   const tokens = tokenize(text);
   let position = 0;
-  const block = (until: ReadonlyArray<string>): { nodes: Node[]; end: string } => {
+  const block = (until: readonly string[]): { nodes: Node[]; end: string } => {
     const nodes: Node[] = [];
     while (position < tokens.length) {
       const token = tokens[position++]!;
@@ -137,7 +137,7 @@ function goFloat(value: number): string {
   return String(value);
 }
 
-function render(nodes: ReadonlyArray<Node>, data: TemplateData): string {
+function render(nodes: readonly Node[], data: TemplateData): string {
   let out = '';
   for (const node of nodes) {
     if (node.kind === 'text') out += node.text;

@@ -19,7 +19,7 @@ export interface PluginJson {
 export interface GrafanaServerOptions {
   plugin: PluginJson;
   settings: PluginSettings;
-  users: ReadonlyArray<SignedInUser>;
+  users: readonly SignedInUser[];
   /** Who a browser without a session is signed in as (the harness has no login form). */
   defaultLogin: string;
   proxy?: ProxyConfig;
@@ -58,7 +58,7 @@ export class GrafanaServer {
   /** Connect-style middleware. */
   async handle(request: IncomingMessage, response: ServerResponse, next: Next): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]!;
-    let user = this.#userOf(request);
+    const user = this.#userOf(request);
     if (path === '/login') {
       const login = new URLSearchParams(request.url!.split('?')[1] ?? '').get('user') ?? this.#options.defaultLogin;
       const { name, value } = this.session(login);

@@ -82,7 +82,7 @@ export function extractProxyPath(escapedPath: string): string {
 
 /** HandleRequest's route loop. */
 export function matchRoute(
-  routes: ReadonlyArray<PluginRoute>,
+  routes: readonly PluginRoute[],
   method: string,
   proxyPath: string,
   user: SignedInUser,
@@ -223,7 +223,7 @@ function jsonError(status: number, message: string): ProxyResponse {
 /** ProxyPluginRequest → HandleRequest → ReverseProxy.ServeHTTP, for a signed-in user. */
 export async function proxyPluginRequest(
   request: ProxyRequest,
-  routes: ReadonlyArray<PluginRoute>,
+  routes: readonly PluginRoute[],
   settings: PluginSettings | undefined,
   user: SignedInUser,
   config: ProxyConfig = {},

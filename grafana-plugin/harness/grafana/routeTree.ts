@@ -25,12 +25,12 @@ const PatternType = {
   Holder: 3, // /:user
   MatchAll: 4, // /*
 } as const;
-type PatternType = (typeof PatternType)[keyof typeof PatternType];
+type PatternKind = (typeof PatternType)[keyof typeof PatternType];
 
 export type Params = Record<string, string>;
 
 interface Pattern {
-  typ: PatternType;
+  typ: PatternKind;
   pattern: string;
   wildcards: string[];
   reg?: RegExp;
@@ -246,7 +246,7 @@ function setPathExt(url: string, params: Params): void {
 }
 
 /** Inserts before the first item of a higher pattern type, as Go's addLeaf/addSubtree do. */
-function insertByType<T>(list: T[], item: T, typeOf: (item: T) => PatternType): void {
+function insertByType<T>(list: T[], item: T, typeOf: (item: T) => PatternKind): void {
   const index = list.findIndex((existing) => typeOf(item) < typeOf(existing));
   if (index === -1) list.push(item);
   else list.splice(index, 0, item);

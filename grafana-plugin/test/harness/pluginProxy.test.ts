@@ -13,7 +13,7 @@ import {
   type ProxyRequest,
 } from '../../harness/grafana/pluginProxy.ts';
 import { signedInUser } from '../../harness/grafana/signedInUser.ts';
-import { closedPort } from '../support/closedPort.ts';
+import { closedPort } from '@stacklens/test-support/network';
 
 /**
  * The harness's port of Grafana's plugin proxy against the cases of Grafana's
