@@ -156,7 +156,8 @@ StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → 
   AI analysis         ${env.OPENAI_API_KEY ? `the model at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}` : 'offline analyser (set OPENAI_API_KEY for a model)'}; in GET /api/incidents/:id
   Jira                ${env.JIRA_BASE_URL ? env.JIRA_BASE_URL : 'not configured: PUT /api/integrations/jira (admin token) or JIRA_* variables'}
 The Grafana plugin's pages without Grafana (another terminal):
-  STACKLENS_ADMIN_TOKEN=<admin token> npm run harness -w @stacklens/grafana-plugin   → http://127.0.0.1:5173/
+  STACKLENS_VIEWER_TOKEN=<viewer> STACKLENS_EDITOR_TOKEN=<editor> STACKLENS_ADMIN_TOKEN=<admin> npm run harness -w @stacklens/grafana-plugin
+    → http://127.0.0.1:5173/ (tokens printed above; /login?user=viewer|editor|admin switches the Grafana role)
 Break a sale yourself: npm run test-errors -w @stacklens/demo-pos -- --scenario missing-price --store STORE_001 --count 5
 Press Ctrl-C to stop.
 `);

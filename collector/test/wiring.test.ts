@@ -285,7 +285,9 @@ describe('.env.example', () => {
   });
 
   it('fills the variables compose requires', () => {
-    expect(() => interpolate(readText('docker-compose.yml'), new Map())).toThrow(/STACKLENS_VIEWER_TOKEN|STACKLENS_ADMIN_TOKEN/);
+    expect(() => interpolate(readText('docker-compose.yml'), new Map())).toThrow(
+      /STACKLENS_VIEWER_TOKEN|STACKLENS_EDITOR_TOKEN|STACKLENS_ADMIN_TOKEN/,
+    );
     expect(() => interpolate(readText('docker-compose.yml'), envExample)).not.toThrow();
   });
 });

@@ -28,7 +28,14 @@ function navigate(url: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
-function Harness({ settings }: { settings: PluginSettingsResponse }) {
+/** GET /api/user as the harness serves it. */
+interface HarnessUser {
+  login: string;
+  name: string;
+  orgRole: string;
+}
+
+function Harness({ settings, user }: { settings: PluginSettingsResponse; user: HarnessUser }) {
   const [location, setLocation] = useState({ pathname: window.location.pathname, search: window.location.search });
   useEffect(() => {
     const update = () => setLocation({ pathname: window.location.pathname, search: window.location.search });
@@ -54,6 +61,9 @@ function Harness({ settings }: { settings: PluginSettingsResponse }) {
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
       <div style={{ padding: 24, maxWidth: 1400, margin: '0 auto' }}>
+        <div style={{ textAlign: 'right', fontSize: 12, opacity: 0.7 }} data-testid="harness-user" data-role={user.orgRole}>
+          Signed in to the harness as {user.name} ({user.orgRole})
+        </div>
         <StackLensProvider services={services}>{body}</StackLensProvider>
       </div>
     </ThemeContext.Provider>
@@ -66,8 +76,12 @@ async function saveSettings(update: PluginSettingsUpdate): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(update),
   });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `HTTP ${response.status}`);
+  }
 }
 
 const settings = (await (await fetch(`/api/plugins/${PLUGIN_ID}/settings`)).json()) as PluginSettingsResponse;
-createRoot(document.getElementById('root')!).render(<Harness settings={settings} />);
+const user = (await (await fetch('/api/user')).json()) as HarnessUser;
+createRoot(document.getElementById('root')!).render(<Harness settings={settings} user={user} />);

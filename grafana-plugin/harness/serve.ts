@@ -1,37 +1,64 @@
 /**
  * The standalone harness: a Vite dev server rendering the plugin's real pages with Grafana's
- * theme, against a running receiver, behind an emulation of Grafana's plugin proxy (the
- * receiver's admin token is added here, never sent to the browser) and of Grafana's plugin
- * settings API.
+ * theme, against a running receiver, behind a port of Grafana's plugin proxy and plugin settings
+ * API (./grafana/) — the receiver's tokens stay in this (server) process, as they stay in
+ * Grafana's. Three users (viewer, editor, admin) with those org roles; a browser is signed in as
+ * admin unless it opens /login?user=viewer (or editor).
  *
- *   STACKLENS_RECEIVER_URL=http://127.0.0.1:4318 STACKLENS_ADMIN_TOKEN=… npm run harness -w @stacklens/grafana-plugin
+ *   STACKLENS_RECEIVER_URL=http://127.0.0.1:4318 STACKLENS_VIEWER_TOKEN=… STACKLENS_EDITOR_TOKEN=… \
+ *   STACKLENS_ADMIN_TOKEN=… npm run harness -w @stacklens/grafana-plugin
  */
 import react from '@vitejs/plugin-react';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
-import { createPluginProxy, type AppSettings } from './pluginProxy.ts';
+import { GrafanaServer, type PluginJson } from './grafana/grafanaServer.ts';
+import type { ProxyConfig } from './grafana/pluginProxy.ts';
+import { signedInUser, type SignedInUser } from './grafana/signedInUser.ts';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 
+export interface ReceiverTokens {
+  viewer: string;
+  editor: string;
+  admin: string;
+}
+
 export interface HarnessOptions {
   receiverUrl: string;
-  adminToken: string;
+  tokens: ReceiverTokens;
   port?: number;
+  proxy?: ProxyConfig;
 }
+
+export const HARNESS_USERS: Record<'viewer' | 'editor' | 'admin', SignedInUser> = {
+  viewer: signedInUser(2, 'viewer', 'Viewer', { Name: 'Vera Viewer' }),
+  editor: signedInUser(3, 'editor', 'Editor', { Name: 'Eddie Editor' }),
+  admin: signedInUser(4, 'admin', 'Admin', { Name: 'Ada Admin' }),
+};
 
 export interface Harness {
   url: string;
+  grafana: GrafanaServer;
   close(): Promise<void>;
 }
 
+export function loadPluginJson(): PluginJson {
+  return JSON.parse(readFileSync(join(ROOT, '../src/plugin.json'), 'utf8')) as PluginJson;
+}
+
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const settings: AppSettings = {
-    jsonData: { receiverUrl: options.receiverUrl, receiverPublicUrl: options.receiverUrl },
-    secureJsonData: { receiverToken: options.adminToken },
-  };
-  const pluginProxy = createPluginProxy(join(ROOT, '../src/plugin.json'), () => settings);
+  const grafana = new GrafanaServer({
+    plugin: loadPluginJson(),
+    settings: {
+      jsonData: { receiverUrl: options.receiverUrl, receiverPublicUrl: options.receiverUrl },
+      secureJsonData: { viewerToken: options.tokens.viewer, editorToken: options.tokens.editor, adminToken: options.tokens.admin },
+    },
+    users: Object.values(HARNESS_USERS),
+    defaultLogin: 'admin',
+    proxy: options.proxy,
+  });
   const server: ViteDevServer = await createServer({
     configFile: false,
     root: ROOT,
@@ -41,8 +68,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       {
         name: 'grafana-emulation',
         configureServer(vite) {
-          vite.middlewares.use((request, response, next) => void pluginProxy(request, response, next));
-          vite.middlewares.use((request, response, next) => pluginSettings(request, response, next, settings));
+          vite.middlewares.use((request, response, next) => void grafana.handle(request, response, next));
         },
       },
     ],
@@ -53,36 +79,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
-
-/** Grafana's GET/POST /api/plugins/<id>/settings: jsonData and which secrets are set, never their values. */
-function pluginSettings(request: IncomingMessage, response: ServerResponse, next: () => void, settings: AppSettings): void {
-  if (!request.url?.startsWith('/api/plugins/stacklens-stacklens-app/settings')) return next();
-  if (request.method === 'POST') {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const update = JSON.parse(body || '{}') as Partial<AppSettings>;
-      if (update.jsonData) settings.jsonData = update.jsonData;
-      if (update.secureJsonData) settings.secureJsonData = { ...settings.secureJsonData, ...update.secureJsonData };
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"Plugin settings updated"}');
-    });
-    return;
-  }
-  const secureJsonFields = Object.fromEntries(Object.keys(settings.secureJsonData).map((key) => [key, true]));
-  response
-    .writeHead(200, { 'content-type': 'application/json' })
-    .end(JSON.stringify({ id: 'stacklens-stacklens-app', enabled: true, pinned: true, jsonData: settings.jsonData, secureJsonFields }));
+  return { url: `http://127.0.0.1:${port}`, grafana, close: () => server.close() };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const receiverUrl = process.env.STACKLENS_RECEIVER_URL ?? 'http://127.0.0.1:4318';
-  const adminToken = process.env.STACKLENS_ADMIN_TOKEN;
-  if (!adminToken) {
-    console.error('Set STACKLENS_ADMIN_TOKEN to the receiver’s admin token (printed by npm start, or in data/api-tokens.json).');
+  const { STACKLENS_VIEWER_TOKEN: viewer, STACKLENS_EDITOR_TOKEN: editor, STACKLENS_ADMIN_TOKEN: admin } = process.env;
+  if (!viewer || !editor || !admin) {
+    console.error(
+      'Set STACKLENS_VIEWER_TOKEN, STACKLENS_EDITOR_TOKEN and STACKLENS_ADMIN_TOKEN to the receiver’s tokens (printed by npm start, or in data/api-tokens.json).',
+    );
     process.exit(1);
   }
-  const harness = await startHarness({ receiverUrl, adminToken, port: Number(process.env.HARNESS_PORT ?? 5173) });
-  console.log(`StackLens plugin harness on ${harness.url}/live (receiver ${receiverUrl})`);
+  const harness = await startHarness({ receiverUrl, tokens: { viewer, editor, admin }, port: Number(process.env.HARNESS_PORT ?? 5173) });
+  console.log(`StackLens plugin harness on ${harness.url}/live (receiver ${receiverUrl}); /login?user=viewer|editor|admin to switch`);
 }

@@ -9,18 +9,25 @@ export const PAGES = {
 } as const;
 
 /**
- * The proxy routes of plugin.json, each with the least Grafana role that may use it. They all
- * reach the receiver's /api with the admin token added by the Grafana server.
+ * The plugin's proxy routes (plugin.json `routes`). Grafana matches each call's path below
+ * PROXY_BASE against them with its route tree, the first route in file order whose method and
+ * path match wins, then its reqRole is checked. Each route adds the receiver token of its least
+ * role: the viewer token for reads, the editor token for incident actions, the admin token only
+ * for the integrations.
  */
 export const ROUTES = {
-  /** GET /api/… for every signed-in user. */
-  read: 'api',
-  /** POST /api/live/ticket: a one-time ticket for the WebSocket feed (viewers too). */
-  liveTicket: 'live-ticket',
-  /** POST /api/incidents/… (acknowledge, resolve, Jira ticket): editors. */
-  actions: 'incident-actions',
-  /** /api/integrations/… (the Jira settings and test): admins. */
-  admin: 'admin',
+  /** GET stats → /api/stats (Viewer). */
+  stats: 'stats',
+  /** GET incidents, incidents/<id> → /api/incidents… (Viewer); POST incidents/<id>/<action> (Editor). */
+  incidents: 'incidents',
+  /** POST live/ticket → /api/live/ticket: a one-time ticket for the WebSocket feed (Viewer). */
+  liveTicket: 'live/ticket',
+  /** integrations/* → /api/integrations/* (the Jira settings and test): Admin. */
+  integrations: 'integrations',
 } as const;
 
 export const PROXY_BASE = `/api/plugin-proxy/${PLUGIN_ID}`;
+
+/** The secrets the app keeps in Grafana's secureJsonData: one receiver token per role. */
+export const TOKEN_KEYS = ['viewerToken', 'editorToken', 'adminToken'] as const;
+export type TokenKey = (typeof TOKEN_KEYS)[number];

@@ -17,8 +17,9 @@ export interface ReceiverConfig {
   ingestToken?: string;
   /** The receiver's own files (the generated API tokens; the embedded store's data by default). */
   dataDir: string;
-  /** STACKLENS_VIEWER_TOKEN / STACKLENS_ADMIN_TOKEN; the generated tokens stand in for those not given. */
+  /** STACKLENS_VIEWER_TOKEN / STACKLENS_EDITOR_TOKEN / STACKLENS_ADMIN_TOKEN; the generated tokens stand in for those not given. */
   viewerToken?: string;
+  editorToken?: string;
   adminToken?: string;
   /** STACKLENS_SECRET_KEY: seals stored secrets; `<dataDir>/secret.key` (created on first start) when absent. */
   secretKey?: string;
@@ -54,6 +55,7 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     ingestToken: env.STACKLENS_INGEST_TOKEN || undefined,
     dataDir,
     viewerToken: env.STACKLENS_VIEWER_TOKEN || undefined,
+    editorToken: env.STACKLENS_EDITOR_TOKEN || undefined,
     adminToken: env.STACKLENS_ADMIN_TOKEN || undefined,
     rulesFile: env.STACKLENS_RULES_FILE ? resolve(env.STACKLENS_RULES_FILE) : undefined,
     detection: onOff(env, 'STACKLENS_DETECTION', true),

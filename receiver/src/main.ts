@@ -50,6 +50,7 @@ function printTokens(receiver: Receiver, config: ReceiverConfig, address: string
   const { tokens } = receiver;
   const lines = [`StackLens API at ${address}/api (OpenAPI document: ${address}/api/docs/json)`];
   if (!config.viewerToken) lines.push(`  viewer token (read):   ${tokens.viewer}`);
+  if (!config.editorToken && tokens.editor) lines.push(`  editor token (incident actions): ${tokens.editor}`);
   if (!config.adminToken) lines.push(`  admin token (change):  ${tokens.admin}`);
   if (tokens.file) lines.push(`  ${tokens.source === 'generated' ? 'generated into' : 'read from'} ${tokens.file} (mode 0600)`);
   if (config.viewerToken && config.adminToken) lines.push('  tokens: from STACKLENS_VIEWER_TOKEN and STACKLENS_ADMIN_TOKEN');

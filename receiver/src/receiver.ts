@@ -80,7 +80,10 @@ const START_RETRY_MS = 5_000;
 export async function createReceiver(config: ReceiverConfig, options: ReceiverOptions = {}): Promise<Receiver> {
   // What can be refused is checked before the store is opened.
   const ruleSet = config.rulesFile ? loadRuleSet(config.rulesFile) : defaultRuleSet();
-  const tokens = loadApiTokens({ STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_ADMIN_TOKEN: config.adminToken }, config.dataDir);
+  const tokens = loadApiTokens(
+    { STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_EDITOR_TOKEN: config.editorToken, STACKLENS_ADMIN_TOKEN: config.adminToken },
+    config.dataDir,
+  );
   const store = options.store ?? (await openStore(config.store));
   try {
     return await assemble(config, options, store, ruleSet, tokens);

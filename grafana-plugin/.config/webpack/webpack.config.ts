@@ -2,7 +2,8 @@
  * Builds the app and its nested panel into dist/ the way @grafana/create-plugin's
  * configuration does: one AMD module per plugin.json that has a sibling module.tsx,
  * Grafana's shared libraries left external (Grafana's SystemJS provides them), plugin.json
- * files copied with %VERSION% and %TODAY% filled in, plus the logos, README and dashboards.
+ * files copied with %VERSION% and %TODAY% filled in, plus the logos, README, CHANGELOG, the
+ * repository's LICENSE and the dashboards.
  */
 import CopyWebpackPlugin from 'copy-webpack-plugin';
 import { readFileSync } from 'node:fs';
@@ -68,6 +69,15 @@ export default function config(env: Env = {}): Configuration {
           { from: '**/plugin.json', to: '[path][name][ext]', transform: fillPlaceholders },
           { from: '**/img/*', to: '[path][name][ext]' },
           { from: 'README.md', to: '.', transform: fillPlaceholders },
+          // The validator and the plugin catalog want both in the archive: the changelog of this
+          // package, the licence of the repository (Apache-2.0).
+          { from: resolve(ROOT, 'CHANGELOG.md'), to: '.' },
+          { from: resolve(ROOT, '../LICENSE'), to: '.', noErrorOnMissing: true },
+          // The catalog's screenshots (plugin.json info.screenshots) are the README's.
+          ...['live', 'incident-ticket', 'config'].map((name) => ({
+            from: resolve(ROOT, `../docs/screenshots/${name}.png`),
+            to: 'img/screenshots/[name][ext]',
+          })),
           { from: resolve(ROOT, 'provisioning/dashboards/*.json'), to: 'dashboards/[name][ext]' },
         ],
       }),

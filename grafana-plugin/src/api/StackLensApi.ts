@@ -32,45 +32,43 @@ export interface StackLensApi {
 }
 
 export function createStackLensApi(transport: Transport): StackLensApi {
-  const call = async <T>(
-    method: TransportRequest['method'],
-    route: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; data: T }> => {
-    const response = await transport.send({ method, url: `${PROXY_BASE}/${route}${path}`, body });
+  const call = async <T>(method: TransportRequest['method'], path: string, body?: unknown): Promise<{ status: number; data: T }> => {
+    const response = await transport.send({ method, url: `${PROXY_BASE}/${path}`, body });
     if (response.status < 200 || response.status >= 300) throw ApiRequestError.from(response.status, response.data);
     return { status: response.status, data: response.data as T };
   };
-  const read = async <T>(path: string): Promise<T> => (await call<T>('GET', ROUTES.read, path)).data;
-  const incidentPath = (id: string, action: string) => `/${encodeURIComponent(id)}/${action}`;
+  const read = async <T>(path: string): Promise<T> => (await call<T>('GET', path)).data;
+  const incidentPath = (id: string, action?: string) =>
+    `${ROUTES.incidents}/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
+  const jira = `${ROUTES.integrations}/jira`;
 
   return {
-    stats: () => read<Stats>('/stats'),
-    incidents: (query = {}) => read<IncidentPage>(`/incidents${queryString({ limit: 200, ...query })}`),
-    incident: (id, minutes = 60) => read<IncidentDetail>(`/incidents/${encodeURIComponent(id)}${queryString({ minutes })}`),
-    acknowledge: async (id) => (await call<Incident>('POST', ROUTES.actions, incidentPath(id, 'ack'), {})).data,
-    resolve: async (id) => (await call<Incident>('POST', ROUTES.actions, incidentPath(id, 'resolve'), {})).data,
+    stats: () => read<Stats>(ROUTES.stats),
+    incidents: (query = {}) => read<IncidentPage>(`${ROUTES.incidents}${queryString({ limit: 200, ...query })}`),
+    incident: (id, minutes = 60) => read<IncidentDetail>(`${incidentPath(id)}${queryString({ minutes })}`),
+    acknowledge: async (id) => (await call<Incident>('POST', incidentPath(id, 'ack'), {})).data,
+    resolve: async (id) => (await call<Incident>('POST', incidentPath(id, 'resolve'), {})).data,
     createTicket: async (id, notes) => {
       const body = notes.trim() === '' ? {} : { notes: notes.trim() };
-      const { status, data } = await call<unknown>('POST', ROUTES.actions, incidentPath(id, 'jira'), body);
+      const { status, data } = await call<unknown>('POST', incidentPath(id, 'jira'), body);
       return status === 202 ? { kind: 'queued', detail: data } : { kind: 'linked', ticket: ticketOf(data) };
     },
-    liveTicket: async () => (await call<LiveTicket>('POST', ROUTES.liveTicket, '', {})).data,
+    liveTicket: async () => (await call<LiveTicket>('POST', ROUTES.liveTicket, {})).data,
     jiraSettings: async () => {
       try {
-        return (await call<JiraSettingsView>('GET', ROUTES.admin, '/integrations/jira')).data;
+        return (await call<JiraSettingsView>('GET', jira)).data;
       } catch (error) {
-        // 404 from the Jira routes means "not configured"; a receiver without those routes answers "no route".
-        if (error instanceof ApiRequestError && error.status === 404 && !error.message.startsWith('no route')) return null;
+        // 404 from the Jira routes means "not configured"; a receiver without those routes answers "no route",
+        // Grafana without a matching plugin route "plugin route match not found".
+        if (error instanceof ApiRequestError && error.status === 404 && !/^no route|plugin route/.test(error.message)) return null;
         throw error;
       }
     },
-    saveJiraSettings: async (settings) => (await call<JiraSettingsView>('PUT', ROUTES.admin, '/integrations/jira', settings)).data,
+    saveJiraSettings: async (settings) => (await call<JiraSettingsView>('PUT', jira, settings)).data,
     removeJiraSettings: async () => {
-      await call<unknown>('DELETE', ROUTES.admin, '/integrations/jira');
+      await call<unknown>('DELETE', jira);
     },
-    testJira: async () => (await call<JiraTestResult>('POST', ROUTES.admin, '/integrations/jira/test', {})).data,
+    testJira: async () => (await call<JiraTestResult>('POST', `${jira}/test`, {})).data,
   };
 }
 

@@ -6,6 +6,7 @@ import type { IncidentRow } from '../live/incidentRows.ts';
 import { useStackLens } from '../StackLensContext.tsx';
 import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.tsx';
 import { testIds } from './testIds.ts';
+import { formatDateTime } from '../format/dates.ts';
 
 export interface IncidentTableProps {
   rows: readonly IncidentRow[];
@@ -130,7 +131,7 @@ export function timeAgo(iso: string, now: number): string {
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return new Date(iso).toLocaleString();
+  return formatDateTime(iso);
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

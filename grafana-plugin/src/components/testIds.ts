@@ -3,7 +3,7 @@ export const testIds = {
   config: {
     receiverUrl: 'config-receiver-url',
     receiverPublicUrl: 'config-receiver-public-url',
-    receiverToken: 'config-receiver-token',
+    token: (key: string) => `config-token-${key}`,
     saveReceiver: 'config-save-receiver',
   },
   jira: {

@@ -17,6 +17,7 @@ import { useAsync } from '../hooks/useAsync.ts';
 import { useLiveFeed } from '../hooks/useLiveFeed.ts';
 import { useStackLens } from '../StackLensContext.tsx';
 import type { LiveEvent } from '../types.ts';
+import { formatDateTime } from '../format/dates.ts';
 
 /** Re-reads of the incident while its events stream in are at most this frequent. */
 const RELOAD_MS = 1_000;
@@ -93,8 +94,8 @@ export function IncidentPage({ id }: { id: string }) {
         </Text>
         <div className={styles.facts}>
           <Fact label="Occurrences" value={String(incident.count)} />
-          <Fact label="First seen" value={new Date(incident.firstSeen).toLocaleString()} />
-          <Fact label="Last seen" value={new Date(incident.lastSeen).toLocaleString()} />
+          <Fact label="First seen" value={formatDateTime(incident.firstSeen)} />
+          <Fact label="Last seen" value={formatDateTime(incident.lastSeen)} />
           <Fact label="Where" value={placeSummary(incident)} />
           <Fact label="Detected after" value={`${incident.timeToDetectMs} ms`} />
           <Fact label="Exception" value={incident.exceptionType || '—'} />

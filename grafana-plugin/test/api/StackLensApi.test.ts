@@ -40,11 +40,11 @@ const api = () => createStackLensApi(fetchTransport(origin));
 
 describe('the API client over the plugin proxy', () => {
   it('reads through the viewer route with query strings, and acts through the editor route with JSON bodies', async () => {
-    answers[`GET ${P}/api/incidents`] = { status: 200, body: JSON.stringify({ total: 0, items: [] }) };
-    answers[`GET ${P}/api/incidents/a%2Fb`] = { status: 200, body: '{"incident":{}}' };
-    answers[`POST ${P}/incident-actions/a%2Fb/ack`] = { status: 200, body: '{"id":"a/b"}' };
-    answers[`POST ${P}/incident-actions/a%2Fb/resolve`] = { status: 200, body: '{"id":"a/b"}' };
-    answers[`POST ${P}/live-ticket`] = { status: 200, body: '{"ticket":"t1","expiresAt":"x"}' };
+    answers[`GET ${P}/incidents`] = { status: 200, body: JSON.stringify({ total: 0, items: [] }) };
+    answers[`GET ${P}/incidents/a%2Fb`] = { status: 200, body: '{"incident":{}}' };
+    answers[`POST ${P}/incidents/a%2Fb/ack`] = { status: 200, body: '{"id":"a/b"}' };
+    answers[`POST ${P}/incidents/a%2Fb/resolve`] = { status: 200, body: '{"id":"a/b"}' };
+    answers[`POST ${P}/live/ticket`] = { status: 200, body: '{"ticket":"t1","expiresAt":"x"}' };
     expect(await api().incidents({ severity: 'HIGH', store: 'STORE_001' })).toEqual({ total: 0, items: [] });
     await api().incident('a/b', 30);
     expect(await api().acknowledge('a/b')).toEqual({ id: 'a/b' });
@@ -52,36 +52,36 @@ describe('the API client over the plugin proxy', () => {
     expect((await api().liveTicket()).ticket).toBe('t1');
     const tail = seen.slice(-5);
     expect(tail.map((request) => `${request.method} ${request.url}`)).toEqual([
-      `GET ${P}/api/incidents?limit=200&severity=HIGH&store=STORE_001`,
-      `GET ${P}/api/incidents/a%2Fb?minutes=30`,
-      `POST ${P}/incident-actions/a%2Fb/ack`,
-      `POST ${P}/incident-actions/a%2Fb/resolve`,
-      `POST ${P}/live-ticket`,
+      `GET ${P}/incidents?limit=200&severity=HIGH&store=STORE_001`,
+      `GET ${P}/incidents/a%2Fb?minutes=30`,
+      `POST ${P}/incidents/a%2Fb/ack`,
+      `POST ${P}/incidents/a%2Fb/resolve`,
+      `POST ${P}/live/ticket`,
     ]);
     expect(tail[2]).toMatchObject({ body: '{}', contentType: 'application/json' });
     expect(tail[0]!.contentType).toBeUndefined();
   });
 
   it('tells a linked ticket (200) from a queued one (202) and leaves out empty notes', async () => {
-    answers[`POST ${P}/incident-actions/i1/jira`] = { status: 200, body: JSON.stringify({ ticket: { key: 'POS-1' } }) };
+    answers[`POST ${P}/incidents/i1/jira`] = { status: 200, body: JSON.stringify({ ticket: { key: 'POS-1' } }) };
     expect(await api().createTicket('i1', '  ')).toEqual({ kind: 'linked', ticket: { key: 'POS-1' } });
     expect(seen.at(-1)!.body).toBe('{}');
-    answers[`POST ${P}/incident-actions/i1/jira`] = { status: 202, body: JSON.stringify({ jobId: 'j1' }) };
+    answers[`POST ${P}/incidents/i1/jira`] = { status: 202, body: JSON.stringify({ jobId: 'j1' }) };
     expect(await api().createTicket('i1', 'note')).toEqual({ kind: 'queued', detail: { jobId: 'j1' } });
     expect(seen.at(-1)!.body).toBe('{"notes":"note"}');
-    answers[`POST ${P}/incident-actions/i2/jira`] = { status: 200, body: JSON.stringify({ key: 'POS-2' }) };
+    answers[`POST ${P}/incidents/i2/jira`] = { status: 200, body: JSON.stringify({ key: 'POS-2' }) };
     expect(await api().createTicket('i2', '')).toEqual({ kind: 'linked', ticket: { key: 'POS-2' } });
   });
 
   it('drives the Jira settings through the admin route', async () => {
-    answers[`GET ${P}/admin/integrations/jira`] = {
+    answers[`GET ${P}/integrations/jira`] = {
       status: 404,
       body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Jira is not configured' }),
     };
     expect(await api().jiraSettings()).toBeNull();
-    answers[`PUT ${P}/admin/integrations/jira`] = { status: 200, body: '{"apiTokenSet":true}' };
-    answers[`DELETE ${P}/admin/integrations/jira`] = { status: 204, body: '' };
-    answers[`POST ${P}/admin/integrations/jira/test`] = { status: 200, body: '{"ok":true,"checks":[]}' };
+    answers[`PUT ${P}/integrations/jira`] = { status: 200, body: '{"apiTokenSet":true}' };
+    answers[`DELETE ${P}/integrations/jira`] = { status: 204, body: '' };
+    answers[`POST ${P}/integrations/jira/test`] = { status: 200, body: '{"ok":true,"checks":[]}' };
     await api().saveJiraSettings({
       baseUrl: 'https://x',
       email: 'a@b.c',
@@ -96,7 +96,7 @@ describe('the API client over the plugin proxy', () => {
   });
 
   it('turns error answers into ApiRequestErrors with the receiver’s code and message', async () => {
-    answers[`GET ${P}/api/stats`] = {
+    answers[`GET ${P}/stats`] = {
       status: 503,
       body: JSON.stringify({ statusCode: 503, code: 'STORE_UNAVAILABLE', message: 'the store is not reachable' }),
     };
@@ -106,12 +106,12 @@ describe('the API client over the plugin proxy', () => {
       code: 'STORE_UNAVAILABLE',
       message: 'the store is not reachable',
     });
-    answers[`GET ${P}/api/stats`] = { status: 502, body: '<html>Bad Gateway</html>', type: 'text/html' };
+    answers[`GET ${P}/stats`] = { status: 502, body: '<html>Bad Gateway</html>', type: 'text/html' };
     await expect(api().stats()).rejects.toMatchObject({ status: 502, code: 'HTTP_502', message: '<html>Bad Gateway</html>' });
-    answers[`GET ${P}/api/stats`] = { status: 500, body: '' };
+    answers[`GET ${P}/stats`] = { status: 500, body: '' };
     await expect(api().stats()).rejects.toMatchObject({ message: 'the receiver answered HTTP 500' });
     // A receiver without the Jira routes is an error, not "not configured".
-    delete answers[`GET ${P}/admin/integrations/jira`];
+    delete answers[`GET ${P}/integrations/jira`];
     await expect(api().jiraSettings()).rejects.toBeInstanceOf(ApiRequestError);
   });
 

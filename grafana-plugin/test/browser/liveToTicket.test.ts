@@ -21,7 +21,7 @@ const SCREENSHOTS = resolve(
   dirname(fileURLToPath(import.meta.url)),
   process.env.STACKLENS_UPDATE_SCREENSHOTS === '1' ? '../../../docs/screenshots' : '../../screenshots',
 );
-const TOKENS = { admin: 'browser-test-admin-token', viewer: 'browser-test-viewer-token' };
+const TOKENS = { admin: 'browser-test-admin-token', editor: 'browser-test-editor-token', viewer: 'browser-test-viewer-token' };
 const WAIT = { timeout: 90_000 };
 const JIRA_TOKEN = 'jira-double-api-token';
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   jira = await startJiraDouble({ credentials: { email: 'stacklens-bot@example.com', apiToken: JIRA_TOKEN } });
   receiver = await startReceiver(dataDir, TOKENS);
   pos = await startPos(receiver.url);
-  harness = await startHarness({ receiverUrl: receiver.url, adminToken: TOKENS.admin });
+  harness = await startHarness({ receiverUrl: receiver.url, tokens: TOKENS });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -53,6 +53,13 @@ afterAll(async () => {
   await jira?.close();
   await rm(dataDir, { recursive: true, force: true });
 }, 120_000);
+
+/** A browser context signed in to the harness's Grafana as this user. */
+async function signedIn(login: 'viewer' | 'editor' | 'admin', viewport = { width: 1400, height: 1000 }) {
+  const context = await browser!.newContext({ viewport });
+  await context.addCookies([{ ...harness!.grafana.session(login), url: harness!.url }]);
+  return context;
+}
 
 async function placeOrderFor999(page: Page): Promise<string> {
   await page.goto(pos!.url);
@@ -79,13 +86,15 @@ async function expectText(locator: ReturnType<Page['getByTestId']>, pattern: Reg
 }
 
 describe('the plugin in a browser', () => {
-  it('configures Jira on the configuration page, without ever showing a token, and tests the connection', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1200, height: 1000 } });
+  it('as an Admin: configures Jira on the configuration page, without ever showing a token, and tests the connection', async () => {
+    const context = await signedIn('admin', { width: 1200, height: 1000 });
     const page = await context.newPage();
     await page.goto(`${harness!.url}/config`, WAIT);
-    const token = page.getByTestId(testIds.config.receiverToken);
-    await token.waitFor(WAIT);
-    expect(await token.inputValue()).toBe('configured');
+    for (const key of ['viewerToken', 'editorToken', 'adminToken']) {
+      const token = page.getByTestId(testIds.config.token(key));
+      await token.waitFor(WAIT);
+      expect(await token.inputValue()).toBe('configured');
+    }
     await page.getByTestId(testIds.jira.form).waitFor(WAIT);
     await page.getByTestId(testIds.jira.baseUrl).fill(jira!.url);
     await page.getByTestId(testIds.jira.email).fill('stacklens-bot@example.com');
@@ -99,15 +108,15 @@ describe('the plugin in a browser', () => {
     expect(await page.getByTestId(testIds.jira.apiToken).inputValue()).toBe('configured');
     const html = await page.content();
     expect(html).not.toContain(JIRA_TOKEN);
-    expect(html).not.toContain(TOKENS.admin);
+    for (const token of Object.values(TOKENS)) expect(html).not.toContain(token);
     await page.getByTestId(testIds.jira.test).click();
     await expectTestSuccess(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'config.png'), fullPage: true });
     await context.close();
   }, 180_000);
 
-  it('shows the incident of a POS order for product 999 live, opens it and files a Jira ticket from it', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
+  it('as an Editor: shows the incident of a POS order for product 999 live, opens it and files a Jira ticket in their name', async () => {
+    const context = await signedIn('editor');
     const live = await context.newPage();
     const browserErrors: string[] = [];
     live.on('pageerror', (error) => browserErrors.push(error.message));
@@ -144,6 +153,18 @@ describe('the plugin in a browser', () => {
     const key = (await linked.getByRole('link').textContent())?.trim();
     expect(jira!.issues.map((issue) => issue.key)).toContain(key);
     await live.getByTestId(testIds.incident.audit).locator('[data-stage="ticket.created"]').waitFor(WAIT);
+    // The audit names the Grafana user who asked for the ticket, not "api".
+    await live
+      .getByTestId(testIds.incident.audit)
+      .locator('[data-stage="ticket.pending"]')
+      .filter({ hasText: 'by editor (Grafana)' })
+      .waitFor(WAIT);
+    await live.getByTestId(testIds.incident.acknowledge).click();
+    await live
+      .getByTestId(testIds.incident.audit)
+      .locator('[data-stage="acknowledged"]')
+      .filter({ hasText: 'by editor (Grafana)' })
+      .waitFor(WAIT);
     await live.screenshot({ path: join(SCREENSHOTS, 'incident-ticket.png'), fullPage: true });
 
     // Back on the live page the row carries the ticket.
@@ -155,4 +176,27 @@ describe('the plugin in a browser', () => {
     expect(browserErrors).toEqual([]);
     await context.close();
   }, 300_000);
+
+  it('as a Viewer: reads the pages, but the proxy refuses the admin page’s data and the incident actions (403)', async () => {
+    const context = await signedIn('viewer');
+    const page = await context.newPage();
+    await page.goto(`${harness!.url}/config`, WAIT);
+    await page.getByText(/Could not read the Jira settings from the receiver: plugin proxy route access denied/).waitFor(WAIT);
+    expect(await page.content()).not.toContain(jira!.url);
+    await page.getByTestId(testIds.config.saveReceiver).click();
+    await page.getByText(/Could not save: .*plugins:write/).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, 'config-viewer.png'), fullPage: true });
+
+    await page.goto(`${harness!.url}/live`, WAIT);
+    await page.locator(`[data-testid="${testIds.live.connection}"][data-state="live"]`).waitFor(WAIT);
+    const row = page.locator('[data-testid^="live-row-"]').filter({ hasText: 'MISSING_PRICE' });
+    await row.waitFor(WAIT);
+    await row.getByRole('link', { name: 'MISSING_PRICE' }).click();
+    await page.getByTestId(testIds.incident.page).waitFor(WAIT);
+    // The Editor acknowledged it already: resolving is what is left, and a Viewer may not.
+    await page.getByTestId(testIds.incident.resolve).click();
+    await page.getByText(/Could not resolve the incident: plugin proxy route access denied/).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-viewer.png'), fullPage: true });
+    await context.close();
+  }, 180_000);
 });

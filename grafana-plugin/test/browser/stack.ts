@@ -37,10 +37,16 @@ async function startChild(main: string, env: Record<string, string>, pattern: Re
   return { child, url, output };
 }
 
-export function startReceiver(dataDir: string, tokens: { admin: string; viewer: string }): Promise<Child> {
+export function startReceiver(dataDir: string, tokens: { admin: string; editor: string; viewer: string }): Promise<Child> {
   return startChild(
     RECEIVER_MAIN,
-    { STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0', STACKLENS_ADMIN_TOKEN: tokens.admin, STACKLENS_VIEWER_TOKEN: tokens.viewer },
+    {
+      STACKLENS_DATA_DIR: dataDir,
+      RECEIVER_PORT: '0',
+      STACKLENS_ADMIN_TOKEN: tokens.admin,
+      STACKLENS_EDITOR_TOKEN: tokens.editor,
+      STACKLENS_VIEWER_TOKEN: tokens.viewer,
+    },
     /logs at (http:\/\/[^\s"]+)\/v1\/logs/,
   );
 }

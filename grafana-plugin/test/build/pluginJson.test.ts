@@ -73,17 +73,30 @@ describe('the built plugin', () => {
     for (const dashboard of dashboards) expect(readJson(join(DIST, dashboard.path!)).uid).toMatch(/^stacklens-/);
   });
 
-  it('proxies every route to the configured receiver with the token from secureJsonData, never from the browser', () => {
+  it('declares routes Grafana’s route tree matches: `*` where sub-paths are meant, each with the token of its role', () => {
     const { routes } = readJson(join(DIST, 'plugin.json')) as { routes: Route[] };
-    expect(routes.map((route) => route.path).sort()).toEqual(['admin', 'api', 'incident-actions', 'live-ticket']);
+    const tokenOf: Record<string, string> = { Viewer: 'viewerToken', Editor: 'editorToken', Admin: 'adminToken' };
     for (const route of routes) {
-      expect(route.url).toMatch(/^\{\{ \.JsonData\.receiverUrl \}\}\/api/);
-      expect(route.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.receiverToken }}' }]);
+      expect(route.url).toMatch(/^\{\{ \.JsonData\.receiverUrl \}\}\/api\//);
       expect(['Viewer', 'Editor', 'Admin']).toContain(route.reqRole);
+      expect(route.headers).toEqual([{ name: 'Authorization', content: `Bearer {{ .SecureJsonData.${tokenOf[route.reqRole!]} }}` }]);
+      // A route path is matched from its start: a leading slash or a prefix such as `api` alone would match less than meant.
+      expect(route.path).toMatch(/^[a-z]/);
     }
-    const byPath = Object.fromEntries(routes.map((route) => [route.path, route]));
-    expect(byPath.api).toMatchObject({ method: 'GET', reqRole: 'Viewer' });
-    expect(byPath.admin).toMatchObject({ reqRole: 'Admin' });
-    expect(byPath['incident-actions']).toMatchObject({ method: 'POST', reqRole: 'Editor' });
+    expect(routes.map((route) => `${route.method ?? '*'} ${route.path} ${route.reqRole}`)).toEqual([
+      'POST live/ticket Viewer',
+      'POST incidents/* Editor',
+      'GET incidents/* Viewer',
+      'GET incidents Viewer',
+      'GET stats Viewer',
+      '* integrations/* Admin',
+    ]);
+  });
+
+  it('declares the nested panel with its path and type, as the validator’s includesnested check wants', () => {
+    const app = readJson(join(DIST, 'plugin.json')) as { includes: Array<{ type: string; path?: string }> };
+    const panel = app.includes.find((include) => include.type === 'panel');
+    expect(panel?.path).toBe('panels/liveFeed/plugin.json');
+    expect(readJson(join(DIST, panel!.path!)).type).toBe('panel');
   });
 });

@@ -16,7 +16,7 @@ function meta(jsonData: AppSettings, tokenSet: boolean): AppPluginMeta<AppSettin
   return {
     id: 'stacklens-stacklens-app',
     jsonData,
-    secureJsonFields: { receiverToken: tokenSet },
+    secureJsonFields: { viewerToken: tokenSet, editorToken: tokenSet, adminToken: tokenSet },
     enabled: true,
     pinned: true,
   } as unknown as AppPluginMeta<AppSettings>;
@@ -28,15 +28,15 @@ const configProps = (jsonData: AppSettings, tokenSet: boolean) =>
 describe('the configuration page', () => {
   it('asks for the receiver first, then offers the Jira settings', async () => {
     const first = renderWithServices(<AppConfig {...configProps({}, false)} />);
-    expect(screen.getByText(/Save the receiver’s URL and token first/)).toBeInTheDocument();
+    expect(screen.getByText(/Save the receiver’s URL and tokens first/)).toBeInTheDocument();
     first.unmount();
-    const receiver = new FakeReceiver().on('GET', '/admin/integrations/jira', () => ({
+    const receiver = new FakeReceiver().on('GET', '/integrations/jira', () => ({
       status: 404,
       data: { message: 'Jira is not configured' },
     }));
     renderWithServices(<AppConfig {...configProps({ receiverUrl: 'http://r:4318' }, true)} />, receiver);
     expect(await screen.findByTestId(testIds.jira.form)).toBeInTheDocument();
-    expect(screen.getByTestId(testIds.config.receiverToken)).toHaveValue('configured');
+    expect(screen.getByTestId(testIds.config.token('adminToken'))).toHaveValue('configured');
   });
 });
 
@@ -55,8 +55,8 @@ describe('the app’s pages', () => {
 
   it('shows the incident page for incident?id=…, and asks for an id without one', async () => {
     const receiver = new FakeReceiver()
-      .on('GET', '/api/incidents/fp-missing-price', detail())
-      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+      .on('GET', '/incidents/fp-missing-price', detail())
+      .on('POST', '/live/ticket', { ticket: 't', expiresAt: '' });
     const view = renderWithServices(<AppPages page="incident" search="?id=fp-missing-price" />, receiver);
     expect(await screen.findByTestId(testIds.incident.page)).toBeInTheDocument();
     view.unmount();
@@ -66,9 +66,9 @@ describe('the app’s pages', () => {
 
   it('shows the live page by default', async () => {
     const receiver = new FakeReceiver()
-      .on('GET', '/api/incidents', { total: 0, items: [] })
-      .on('GET', '/api/stats', EMPTY_STATS)
-      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+      .on('GET', '/incidents', { total: 0, items: [] })
+      .on('GET', '/stats', EMPTY_STATS)
+      .on('POST', '/live/ticket', { ticket: 't', expiresAt: '' });
     renderWithServices(<AppPages page="" search="" />, receiver);
     expect(await screen.findByTestId(testIds.live.page)).toBeInTheDocument();
     expect(await screen.findByTestId(testIds.live.empty)).toBeInTheDocument();
@@ -90,8 +90,8 @@ describe('the live error feed panel', () => {
       listItem({ id: 'e', severity: 'CRITICAL', service: 'other', lastSeen: new Date(now).toISOString() }),
     ];
     const receiver = new FakeReceiver()
-      .on('GET', '/api/incidents', { total: items.length, items })
-      .on('POST', '/live-ticket', { ticket: 't', expiresAt: '' });
+      .on('GET', '/incidents', { total: items.length, items })
+      .on('POST', '/live/ticket', { ticket: 't', expiresAt: '' });
     renderWithServices(<LiveFeedPanel options={{ severities: ['CRITICAL'], service: 'demo-pos', maxRows: 1 }} height={300} />, receiver);
     expect(await screen.findByTestId(testIds.live.row('a'))).toBeInTheDocument();
     expect(screen.getAllByRole('row')).toHaveLength(2);

@@ -14,8 +14,8 @@ const ID = 'fp-missing-price';
 
 function receiverServing(current: { value: IncidentDetail }): FakeReceiver {
   return new FakeReceiver()
-    .on('GET', `/api/incidents/${ID}`, () => ({ status: 200, data: current.value }))
-    .on('POST', '/live-ticket', { ticket: 't', expiresAt: new Date().toISOString() });
+    .on('GET', `/incidents/${ID}`, () => ({ status: 200, data: current.value }))
+    .on('POST', '/live/ticket', { ticket: 't', expiresAt: new Date().toISOString() });
 }
 
 describe('the incident page', () => {
@@ -24,12 +24,19 @@ describe('the incident page', () => {
   });
 
   it('shows the chart, samples with trace ids, the audit trail and a pending analysis', async () => {
-    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: detail() }));
+    const base = detail();
+    const audited = detail({
+      audit: [...base.audit, { stage: 'acknowledged', at: '2026-01-01T10:01:00.000Z', detail: '', actor: 'grafana:eddie' }],
+    });
+    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value: audited }));
     expect(await screen.findByTestId(testIds.incident.page)).toHaveAttribute('data-incident', ID);
     expect(screen.getByTestId(testIds.incident.chart).querySelectorAll('rect')).toHaveLength(2);
     expect(within(screen.getByTestId(testIds.incident.samples)).getByText('4bf92f3577b34da6a3ce929d0e0e4736')).toBeInTheDocument();
     const audit = screen.getByTestId(testIds.incident.audit);
-    expect(audit.querySelectorAll('li')).toHaveLength(2);
+    expect(audit.querySelectorAll('li')).toHaveLength(3);
+    // A Grafana user who acted is named, not "api".
+    expect(audit.querySelector('[data-stage="acknowledged"]')).toHaveTextContent('by eddie (Grafana)');
+    expect(audit.querySelector('[data-stage="detected"]')).toHaveTextContent('by stacklens');
     expect(audit.querySelector('[data-stage="detected"] time')?.textContent).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.012$/);
     expect(screen.getByTestId(testIds.incident.analysis)).toHaveAttribute('data-state', 'pending');
   });
@@ -72,13 +79,13 @@ describe('the incident page', () => {
 
   it('files a Jira ticket with notes, shows it queued, then linked when the live feed says so', async () => {
     const current = { value: detail() };
-    const fake = receiverServing(current).on('POST', `/incident-actions/${ID}/jira`, () => ({ status: 202, data: { queued: true } }));
+    const fake = receiverServing(current).on('POST', `/incidents/${ID}/jira`, () => ({ status: 202, data: { queued: true } }));
     renderWithServices(<IncidentPage id={ID} />, fake);
     const user = userEvent.setup();
     await user.type(await screen.findByTestId(testIds.incident.notes), 'Seen at the drive-through');
     await user.click(screen.getByTestId(testIds.incident.createTicket));
     await waitFor(() => expect(screen.getByTestId(testIds.incident.ticket)).toHaveAttribute('data-state', 'queued'));
-    expect(fake.sent('POST', `/incident-actions/${ID}/jira`)[0]!.body).toEqual({ notes: 'Seen at the drive-through' });
+    expect(fake.sent('POST', `/incidents/${ID}/jira`)[0]!.body).toEqual({ notes: 'Seen at the drive-through' });
 
     current.value = detail({ ticket: ticket() });
     await waitFor(() => expect(FakeSocket.opened.length).toBe(1));
@@ -88,7 +95,7 @@ describe('the incident page', () => {
   });
 
   it('says why a ticket could not be filed', async () => {
-    const fake = receiverServing({ value: detail() }).on('POST', `/incident-actions/${ID}/jira`, () => ({
+    const fake = receiverServing({ value: detail() }).on('POST', `/incidents/${ID}/jira`, () => ({
       status: 409,
       data: { statusCode: 409, code: 'JIRA_NOT_CONFIGURED', message: 'Jira is not configured' },
     }));
@@ -101,11 +108,11 @@ describe('the incident page', () => {
   it('acknowledges and resolves through the editor route and re-reads the incident', async () => {
     const current = { value: detail() };
     const fake = receiverServing(current)
-      .on('POST', `/incident-actions/${ID}/ack`, () => {
+      .on('POST', `/incidents/${ID}/ack`, () => {
         current.value = detail({ incident: { ...detail().incident, status: 'acknowledged' } });
         return { status: 200, data: current.value.incident };
       })
-      .on('POST', `/incident-actions/${ID}/resolve`, () => ({
+      .on('POST', `/incidents/${ID}/resolve`, () => ({
         status: 403,
         data: { statusCode: 403, code: 'FORBIDDEN', message: 'this action needs the admin token' },
       }));
@@ -121,7 +128,7 @@ describe('the incident page', () => {
   it('says when the incident does not exist', async () => {
     renderWithServices(
       <IncidentPage id="nope" />,
-      new FakeReceiver().on('GET', '/api/incidents/nope', () => ({
+      new FakeReceiver().on('GET', '/incidents/nope', () => ({
         status: 404,
         data: { statusCode: 404, code: 'NOT_FOUND', message: 'no incident with id "nope"' },
       })),

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { dateTimeFormat } from '@grafana/data';
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { JiraSettingsView, JiraTestResult } from '../../src/types.ts';
 import { FakeReceiver } from '../support/fakeReceiver.ts';
 import { renderWithServices } from '../support/renderWithServices.tsx';
 
-const JIRA = '/admin/integrations/jira';
+const JIRA = '/integrations/jira';
 const SECRET = 'ATATT3xFfGF0-stored-secret';
 
 const stored: JiraSettingsView = {
@@ -127,6 +128,14 @@ describe('the Jira settings form', () => {
     const receiver = new FakeReceiver().on('GET', JIRA, () => ({ status: 502, data: { message: 'Bad Gateway' } }));
     renderWithServices(<JiraSettingsForm />, receiver);
     expect(await screen.findByText('Could not read the Jira settings from the receiver: Bad Gateway')).toBeInTheDocument();
+    expect(screen.getByText(/Check the receiver URL and tokens above/)).toBeInTheDocument();
+  });
+
+  it('tells a non-Admin that Grafana’s proxy refuses them the settings (403), rather than blaming the tokens', async () => {
+    const receiver = new FakeReceiver().on('GET', JIRA, () => ({ status: 403, data: { message: 'plugin proxy route access denied' } }));
+    renderWithServices(<JiraSettingsForm />, receiver);
+    expect(await screen.findByText(/plugin proxy route access denied/)).toBeInTheDocument();
+    expect(screen.getByText(/for Grafana Admins/)).toBeInTheDocument();
   });
 });
 
@@ -143,7 +152,8 @@ describe('test connection', () => {
     await waitFor(() => expect(screen.getByTestId(testIds.jira.testResult)).toHaveAttribute('data-state', 'success'));
     expect(screen.getByText('Connected to Jira')).toBeInTheDocument();
     expect(screen.getByText(/Signed in as StackLens Bot/).closest('li')).toHaveAttribute('data-ok', 'true');
-    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveTextContent(new Date(okResult.testedAt).toLocaleString());
+    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveTextContent(`PassedLast tested ${dateTimeFormat(okResult.testedAt)}`);
+    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveAttribute('data-state', 'ok');
     expect(receiver.sent('PUT', JIRA)).toHaveLength(0);
   });
 
@@ -160,6 +170,17 @@ describe('test connection', () => {
     await waitFor(() => expect(screen.getByTestId(testIds.jira.testResult)).toHaveAttribute('data-state', 'failure'));
     expect(screen.getByText('Jira connection failed')).toBeInTheDocument();
     expect(screen.getByText(/401 Unauthorized/).closest('li')).toHaveAttribute('data-ok', 'false');
+    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveAttribute('data-state', 'failed');
+    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveTextContent('Failed');
+    expect(screen.getByTestId(testIds.jira.lastTested)).toHaveTextContent(': Jira refused the credentials');
+  });
+
+  it('shows the result of the last test the receiver recorded, not only its time', async () => {
+    const failedBefore: JiraSettingsView = { ...stored, testStatus: 'failed', testError: 'Jira answered 401' };
+    renderWithServices(<JiraSettingsForm />, receiverWith(failedBefore));
+    const last = await screen.findByTestId(testIds.jira.lastTested);
+    expect(last).toHaveAttribute('data-state', 'failed');
+    expect(last).toHaveTextContent(`FailedLast tested ${dateTimeFormat(stored.lastTestedAt!)}: Jira answered 401`);
   });
 
   it('reports a test that could not run, and saves unsaved changes before testing', async () => {

@@ -14,14 +14,14 @@ const now = () => new Date().toISOString();
 
 function receiver(): FakeReceiver {
   return new FakeReceiver()
-    .on('GET', '/api/incidents', {
+    .on('GET', '/incidents', {
       total: 1,
       items: [
         listItem({ id: 'fp-old', fingerprint: 'fp-old', errorType: 'PAYMENT_FAILED', severity: 'MEDIUM', count: 4, lastSeen: now() }),
       ],
     })
-    .on('GET', '/api/stats', { ...EMPTY_STATS, totals: { incidents: 1, occurrences: 4, openIncidents: 1 } })
-    .on('POST', '/live-ticket', () => ({ status: 200, data: { ticket: `t-${Math.random()}`, expiresAt: now() } }));
+    .on('GET', '/stats', { ...EMPTY_STATS, totals: { incidents: 1, occurrences: 4, openIncidents: 1 } })
+    .on('POST', '/live/ticket', () => ({ status: 200, data: { ticket: `t-${Math.random()}`, expiresAt: now() } }));
 }
 
 async function liveSocket(): Promise<FakeSocket> {
@@ -45,7 +45,7 @@ describe('the live errors page', () => {
     expect(await screen.findByTestId(testIds.live.row('fp-old'))).toBeInTheDocument();
     const socket = await liveSocket();
     expect(screen.getByTestId(testIds.live.connection)).toHaveAttribute('data-state', 'live');
-    expect(fake.sent('POST', '/live-ticket')).toHaveLength(1);
+    expect(fake.sent('POST', '/live/ticket')).toHaveLength(1);
 
     const incident = summary({ id: 'fp-999', fingerprint: 'fp-999', severity: 'CRITICAL', count: 1, lastSeen: now() });
     send(socket, { type: 'incident.created', seq: 1, at: Date.now(), incident });

@@ -5,12 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { ReceiverSettings, type PluginSettingsUpdate } from '../../src/components/AppConfig/ReceiverSettings.tsx';
 import { testIds } from '../../src/components/testIds.ts';
 
+const ALL_SET = { viewerToken: true, editorToken: true, adminToken: true };
+
 function setup(props: Partial<Parameters<typeof ReceiverSettings>[0]> = {}) {
   const saved: PluginSettingsUpdate[] = [];
   render(
     <ReceiverSettings
       jsonData={{ receiverUrl: 'http://receiver:4318' }}
-      tokenSet
+      secureJsonFields={ALL_SET}
       enabled
       pinned={false}
       onSave={async (update) => {
@@ -23,11 +25,13 @@ function setup(props: Partial<Parameters<typeof ReceiverSettings>[0]> = {}) {
 }
 
 describe('the receiver settings', () => {
-  it('shows a stored token only as "configured" and never sends it back when it was not changed', async () => {
+  it('shows stored tokens only as "configured" and never sends them back when they were not changed', async () => {
     const { saved, user } = setup();
-    const token = screen.getByTestId(testIds.config.receiverToken);
-    expect(token).toBeDisabled();
-    expect(token).toHaveValue('configured');
+    for (const key of ['viewerToken', 'editorToken', 'adminToken']) {
+      const token = screen.getByTestId(testIds.config.token(key));
+      expect(token).toBeDisabled();
+      expect(token).toHaveValue('configured');
+    }
     await user.click(screen.getByTestId(testIds.config.saveReceiver));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toEqual({ enabled: true, pinned: false, jsonData: { receiverUrl: 'http://receiver:4318' } });
@@ -37,8 +41,9 @@ describe('the receiver settings', () => {
 
   it('sends a new token only after a reset and a new value, and keeps it out of the page text', async () => {
     const { saved, user } = setup();
-    await user.click(screen.getByRole('button', { name: 'Reset' }));
-    await user.type(screen.getByTestId(testIds.config.receiverToken), 'new-admin-token');
+    // The third Reset belongs to the admin token.
+    await user.click(screen.getAllByRole('button', { name: 'Reset' })[2]!);
+    await user.type(screen.getByTestId(testIds.config.token('adminToken')), 'new-admin-token');
     await user.clear(screen.getByTestId(testIds.config.receiverUrl));
     await user.type(screen.getByTestId(testIds.config.receiverUrl), 'http://stacklens:4318/');
     await user.type(screen.getByTestId(testIds.config.receiverPublicUrl), 'https://stacklens.example.com');
@@ -48,19 +53,22 @@ describe('the receiver settings', () => {
       enabled: true,
       pinned: false,
       jsonData: { receiverUrl: 'http://stacklens:4318', receiverPublicUrl: 'https://stacklens.example.com' },
-      secureJsonData: { receiverToken: 'new-admin-token' },
+      secureJsonData: { adminToken: 'new-admin-token' },
     });
-    expect(screen.getByTestId(testIds.config.receiverToken)).toHaveAttribute('type', 'password');
+    expect(screen.getByTestId(testIds.config.token('adminToken'))).toHaveAttribute('type', 'password');
+    expect(screen.getByTestId(testIds.config.token('viewerToken'))).toHaveValue('configured');
     expect(document.body.textContent).not.toContain('new-admin-token');
   });
 
   it('refuses to save without a URL or a token and says why', async () => {
-    const { saved, user } = setup({ jsonData: {}, tokenSet: false });
+    const { saved, user } = setup({ jsonData: {}, secureJsonFields: { viewerToken: true } });
     await user.type(screen.getByTestId(testIds.config.receiverPublicUrl), 'ftp://nope');
     await user.click(screen.getByTestId(testIds.config.saveReceiver));
     expect(await screen.findByText('Required')).toBeInTheDocument();
     expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
-    expect(screen.getByText(/Required: the receiver’s admin token/)).toBeInTheDocument();
+    expect(screen.getByText(/Required: the receiver’s STACKLENS_ADMIN_TOKEN/)).toBeInTheDocument();
+    expect(screen.getByText(/Required: the receiver’s STACKLENS_EDITOR_TOKEN/)).toBeInTheDocument();
+    expect(screen.queryByText(/Required: the receiver’s STACKLENS_VIEWER_TOKEN/)).not.toBeInTheDocument();
     await user.type(screen.getByTestId(testIds.config.receiverUrl), 'not a url');
     expect(screen.getByText(/Not a URL/)).toBeInTheDocument();
     expect(saved).toHaveLength(0);
@@ -71,7 +79,7 @@ describe('the receiver settings', () => {
     render(
       <ReceiverSettings
         jsonData={{ receiverUrl: 'http://receiver:4318' }}
-        tokenSet
+        secureJsonFields={ALL_SET}
         enabled
         pinned
         onSave={async () => Promise.reject(new Error('Permission denied'))}

@@ -49,4 +49,15 @@ describe('incident rows', () => {
     expect(visibleRows(rows, { ...EMPTY_FILTER, search: 'k9' }).map((row) => row.id)).toEqual(['a']);
     expect(visibleRows(rows, EMPTY_FILTER, 1).map((row) => row.id)).toEqual(['b']);
   });
+
+  it('finds ticket keys and text with parentheses, taken literally', () => {
+    const rows = mergeSnapshot(new Map(), [
+      listItem({ id: 'a', title: 'Product 999 (Mystery Product) has no price', ticket: ticket({ key: 'POS-42' }) }),
+      listItem({ id: 'b', title: 'Payment declined', ticket: null }),
+    ]);
+    expect(visibleRows(rows, { ...EMPTY_FILTER, search: 'pos-42' }).map((row) => row.id)).toEqual(['a']);
+    expect(visibleRows(rows, { ...EMPTY_FILTER, search: '(Mystery Product)' }).map((row) => row.id)).toEqual(['a']);
+    expect(visibleRows(rows, { ...EMPTY_FILTER, search: 'Product) has' }).map((row) => row.id)).toEqual(['a']);
+    expect(visibleRows(rows, { ...EMPTY_FILTER, search: '.*' }).map((row) => row.id)).toEqual([]);
+  });
 });

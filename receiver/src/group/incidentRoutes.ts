@@ -4,6 +4,8 @@ import type { IncidentQueries } from './IncidentQueries.ts';
 import type { IncidentView } from './incidentRow.ts';
 import type { IncidentActions, IncidentAnnotations } from '../integrations/Integration.ts';
 import { ApiError } from '../http/ApiError.ts';
+import { actorOf, grafanaContextHeaderSchema } from '../http/grafanaActor.ts';
+import { API_ACTOR } from './trackerActions.ts';
 import { BEARER, errorResponses, filterString, INCIDENT_STATUSES, pageQuery, severityFilter } from '../http/schemas.ts';
 
 export interface IncidentRouteOptions {
@@ -135,12 +137,14 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
   ({
     summary: `${action} an incident`,
     description:
-      'Needs the admin token. The change is published on the live feed, recorded in the audit trail (actor `api`) ' +
+      'Needs the editor or admin token. The change is published on the live feed, recorded in the audit trail ' +
+      '(actor `api`, or `grafana:<login>` for the Grafana user in `X-Grafana-Context` on a request with the editor token) ' +
       'and written to the store before the answer. Asking for the status the incident already has changes nothing. ' +
       'No body is needed; an empty JSON object is accepted.',
     tags: ['incidents'],
     security: BEARER,
     params: idParams,
+    headers: grafanaContextHeaderSchema,
     body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
     response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
   }) as const;
@@ -194,16 +198,16 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
   const changeRoute = (path: 'ack' | 'resolve', action: 'Acknowledge' | 'Resolve', change: IncidentActions['resolve']) =>
     app.post<{ Params: IdParams }>(
       `/incidents/:id/${path}`,
-      { schema: changeSchema(action), onRequest: app.requireRole('admin') },
+      { schema: changeSchema(action), onRequest: app.requireRole('editor') },
       async (request) => {
-        const incident = await change(request.params.id);
+        const incident = await change(request.params.id, actorOf(request, API_ACTOR));
         if (!incident) throw notFound(request.params.id);
         const { samples: _samples, ...view } = incident;
         return view;
       },
     );
-  changeRoute('ack', 'Acknowledge', (id) => actions.acknowledge(id));
-  changeRoute('resolve', 'Resolve', (id) => actions.resolve(id));
+  changeRoute('ack', 'Acknowledge', (id, actor) => actions.acknowledge(id, actor));
+  changeRoute('resolve', 'Resolve', (id, actor) => actions.resolve(id, actor));
 };
 
 function notFound(id: string): ApiError {

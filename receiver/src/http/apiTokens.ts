@@ -2,9 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Bearer tokens of the REST API and the live feed: viewers read, admins change. */
+/**
+ * Bearer tokens of the REST API and the live feed: viewers read, editors also act on incidents
+ * (the token Grafana's app adds to incident actions), admins change everything.
+ */
 export interface ApiTokens {
   viewer: string;
+  /** Absent when neither STACKLENS_EDITOR_TOKEN nor the tokens file has one: then incident actions need the admin token. */
+  editor?: string;
   admin: string;
   /** Where they came from, for the start-up message. */
   source: 'environment' | 'file' | 'generated';
@@ -19,24 +24,32 @@ export class ApiTokensError extends Error {
 }
 
 /**
- * STACKLENS_VIEWER_TOKEN and STACKLENS_ADMIN_TOKEN when given; otherwise the
- * tokens generated on first start into the data folder (mode 0600), so a
- * restart keeps them.
+ * STACKLENS_VIEWER_TOKEN, STACKLENS_EDITOR_TOKEN and STACKLENS_ADMIN_TOKEN when given; otherwise
+ * the tokens generated on first start into the data folder (mode 0600), so a restart keeps them.
+ * A tokens file from before the editor role has none: the role stays off until one is set.
  */
 export function loadApiTokens(env: Record<string, string | undefined>, dataDir: string): ApiTokens {
-  const fromEnv = { viewer: env.STACKLENS_VIEWER_TOKEN, admin: env.STACKLENS_ADMIN_TOKEN };
+  const fromEnv = { viewer: env.STACKLENS_VIEWER_TOKEN, editor: env.STACKLENS_EDITOR_TOKEN || undefined, admin: env.STACKLENS_ADMIN_TOKEN };
   if (fromEnv.viewer && fromEnv.admin) {
-    const tokens = { viewer: fromEnv.viewer, admin: fromEnv.admin };
+    const tokens = withoutUnset({ viewer: fromEnv.viewer, editor: fromEnv.editor, admin: fromEnv.admin });
     validate(tokens);
     return { ...tokens, source: 'environment' };
   }
   const file = join(dataDir, TOKENS_FILE);
   const { tokens: kept, created } = existsSync(file)
     ? { tokens: readTokensFile(file), created: false }
-    : storeOnce(file, { viewer: newToken(), admin: newToken() });
-  const tokens = { viewer: fromEnv.viewer || kept.viewer, admin: fromEnv.admin || kept.admin };
+    : storeOnce(file, { viewer: newToken(), editor: newToken(), admin: newToken() });
+  const tokens = withoutUnset({
+    viewer: fromEnv.viewer || kept.viewer,
+    editor: fromEnv.editor || kept.editor,
+    admin: fromEnv.admin || kept.admin,
+  });
   validate(tokens);
   return { ...tokens, source: created ? 'generated' : 'file', file };
+}
+
+function withoutUnset(tokens: StoredTokens): StoredTokens {
+  return tokens.editor === undefined ? { viewer: tokens.viewer, admin: tokens.admin } : tokens;
 }
 
 /**
@@ -66,26 +79,32 @@ function newToken(): string {
 
 interface StoredTokens {
   viewer: string;
+  editor?: string;
   admin: string;
 }
 
 function readTokensFile(file: string): StoredTokens {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { viewer?: unknown; admin?: unknown };
-    if (typeof parsed.viewer === 'string' && typeof parsed.admin === 'string') {
-      return { viewer: parsed.viewer, admin: parsed.admin };
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { viewer?: unknown; editor?: unknown; admin?: unknown };
+    if (
+      typeof parsed.viewer === 'string' &&
+      typeof parsed.admin === 'string' &&
+      (parsed.editor === undefined || typeof parsed.editor === 'string')
+    ) {
+      return withoutUnset({ viewer: parsed.viewer, editor: parsed.editor, admin: parsed.admin });
     }
   } catch {
     // reported below
   }
-  throw new ApiTokensError(`${file}: expected {"viewer": "...", "admin": "..."}; fix or delete it to generate new tokens`);
+  throw new ApiTokensError(`${file}: expected {"viewer": "...", "editor": "...", "admin": "..."}; fix or delete it to generate new tokens`);
 }
 
-function validate(tokens: { viewer: string; admin: string }): void {
+function validate(tokens: StoredTokens): void {
   for (const [role, token] of Object.entries(tokens)) {
     if (token.length < MIN_TOKEN_LENGTH) {
       throw new ApiTokensError(`the ${role} token must have at least ${MIN_TOKEN_LENGTH} characters`);
     }
   }
-  if (tokens.viewer === tokens.admin) throw new ApiTokensError('the viewer and admin tokens must differ');
+  const values = Object.values(tokens);
+  if (new Set(values).size !== values.length) throw new ApiTokensError(`the ${Object.keys(tokens).join(', ')} tokens must differ`);
 }

@@ -7,7 +7,7 @@ import { authPlugin } from './auth.ts';
 import { addSharedSchemas, BEARER, errorResponses } from './schemas.ts';
 
 export interface RestApiOptions {
-  tokens: Pick<ApiTokens, 'viewer' | 'admin'>;
+  tokens: Pick<ApiTokens, 'viewer' | 'editor' | 'admin'>;
   /** The stages' route groups (incidents, live feed, integrations): registered inside its scope, so they share auth and docs. */
   extensions: ReadonlyArray<FastifyPluginAsync>;
 }

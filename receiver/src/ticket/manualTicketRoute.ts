@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../http/ApiError.ts';
 import { BEARER, errorResponses } from '../http/schemas.ts';
 import { API_ACTOR } from '../group/trackerActions.ts';
+import { actorOf, grafanaContextHeaderSchema } from '../http/grafanaActor.ts';
 import type { JiraConfigStore } from './JiraConfigStore.ts';
 import { jobView } from './jiraRoutes.ts';
 import { jobSchema } from './jiraSchemas.ts';
@@ -15,7 +16,7 @@ export interface ManualTicketOptions {
   find(id: string): Promise<Incident | undefined>;
 }
 
-/** POST /incidents/:id/jira: a person asks for the incident's ticket (admin token). */
+/** POST /incidents/:id/jira: a person asks for the incident's ticket (editor or admin token). */
 export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async (app, { stage, config, find }) => {
   app.post<{ Params: { id: string }; Body: { notes?: string } | null }>(
     '/incidents/:id/jira',
@@ -23,8 +24,9 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
       schema: {
         summary: "File the incident's Jira ticket",
         description:
-          'Needs the admin token. One open ticket per fingerprint: when one is linked it is answered (200); otherwise a ' +
-          'create job is queued in the outbox, or the one already queued is answered (202). Recorded in the audit trail (actor api).',
+          'Needs the editor or admin token. One open ticket per fingerprint: when one is linked it is answered (200); otherwise a ' +
+          'create job is queued in the outbox, or the one already queued is answered (202). Recorded in the audit trail (actor api, ' +
+          'or grafana:<login> for the Grafana user in X-Grafana-Context on a request with the editor token).',
         tags: ['jira', 'incidents'],
         security: BEARER,
         params: {
@@ -33,6 +35,7 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
           required: ['id'],
           properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
         },
+        headers: grafanaContextHeaderSchema,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
@@ -52,7 +55,7 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
           ...errorResponses(400, 401, 403, 404, 409, 503),
         },
       },
-      onRequest: app.requireRole('admin'),
+      onRequest: app.requireRole('editor'),
     },
     async (request, reply) => {
       const settings = config.current();
@@ -61,7 +64,7 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
       const incident = stage.snapshot(request.params.id) ?? (await find(request.params.id));
       if (!incident) throw new ApiError('NOT_FOUND', `no incident with id ${JSON.stringify(request.params.id)}`);
       const notes = request.body?.notes?.trim() || undefined;
-      const result = await stage.requestTicket(incident, notes, API_ACTOR);
+      const result = await stage.requestTicket(incident, notes, actorOf(request, API_ACTOR));
       if (result.status === 'linked') {
         const { ticket } = result;
         return {

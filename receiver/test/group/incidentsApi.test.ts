@@ -160,7 +160,7 @@ describe('GET /api/incidents/:id', () => {
 });
 
 describe('POST /api/incidents/:id/ack and /resolve', () => {
-  it('needs a token (401) and the admin token (403 for the viewer)', async () => {
+  it('needs a token (401) and the editor or admin token (403 for the viewer)', async () => {
     const [incident] = (await listIncidents('?errorType=PAYMENT_FAILED')).items;
     for (const action of ['ack', 'resolve']) {
       const url = `/api/incidents/${incident!.id}/${action}`;
@@ -170,7 +170,7 @@ describe('POST /api/incidents/:id/ack and /resolve', () => {
       expect((await api.post(url, 'not-the-token')).statusCode).toBe(401);
       const viewer = await api.post(url, TOKENS.viewer);
       expect(viewer.statusCode).toBe(403);
-      expect(viewer.json()).toMatchObject({ code: 'FORBIDDEN' });
+      expect(viewer.json()).toMatchObject({ code: 'FORBIDDEN', message: 'this action needs the editor or admin token' });
     }
     expect((await api.get(`/api/incidents/${incident!.id}`)).json()).toMatchObject({ incident: { status: 'open' } });
   });
@@ -206,6 +206,33 @@ describe('POST /api/incidents/:id/ack and /resolve', () => {
     await api.ingest([{ errorCode: 'PAYMENT_FAILED', body: 'Payment gateway declined card for order ORD-99', store: 'STORE_004' }]);
     const [incident] = (await listIncidents('?errorType=PAYMENT_FAILED')).items;
     expect(incident).toMatchObject({ status: 'open', regressions: 1, count: 2, storeCounts: { STORE_001: 1, STORE_004: 1 } });
+  });
+
+  it('names the Grafana user of X-Grafana-Context as the actor, on requests with the editor token only', async () => {
+    const [incident] = (await listIncidents('?errorType=MISSING_PRICE')).items;
+    const url = `/api/incidents/${incident!.id}`;
+    // As Grafana's plugin proxy sends it: json.Marshal of the signed-in user, its UTF-8 bytes as they are.
+    const context = (login: string) =>
+      Buffer.from(
+        JSON.stringify({ UserID: 7, OrgID: 1, OrgRole: 'Editor', Login: login, Name: 'Zoë Editor', IsAnonymous: false }),
+        'utf8',
+      ).toString('latin1');
+    const acked = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': context('zoë') });
+    expect(acked.statusCode, acked.body).toBe(200);
+    // The admin token is not the plugin's: a context it carries names nobody.
+    const resolved = await api.post(`${url}/resolve`, TOKENS.admin, undefined, { 'x-grafana-context': context('mallory') });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    // Garbage in the header from the plugin's token falls back to "api".
+    const reopened = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': '{not json' });
+    expect(reopened.statusCode, reopened.body).toBe(200);
+    const detail = (await api.get(url)).json<{ audit: Array<{ stage: string; actor: string }> }>();
+    expect(detail.audit.filter((entry) => entry.stage !== 'detected').map((entry) => [entry.stage, entry.actor])).toEqual([
+      ['acknowledged', 'grafana:zoë'],
+      ['resolved', 'api'],
+      ['acknowledged', 'api'],
+    ]);
+    const tooLong = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': 'x'.repeat(20_000) });
+    expect(tooLong.statusCode).toBe(400);
   });
 
   it('answers 404 for an unknown incident and 400 for a body with unknown fields', async () => {

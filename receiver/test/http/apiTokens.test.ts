@@ -17,17 +17,35 @@ afterEach(() => {
 });
 
 describe('loadApiTokens', () => {
-  it('generates two different tokens on first start into a 0600 file, and keeps them across restarts', () => {
+  it('generates three different tokens on first start into a 0600 file, and keeps them across restarts', () => {
     const dir = dataDir();
     const first = loadApiTokens({}, dir);
     expect(first.source).toBe('generated');
-    expect(first.viewer).not.toBe(first.admin);
+    expect(new Set([first.viewer, first.editor, first.admin]).size).toBe(3);
     expect(first.viewer.length).toBeGreaterThanOrEqual(32);
+    expect(first.editor!.length).toBeGreaterThanOrEqual(32);
     const file = join(dir, TOKENS_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ viewer: first.viewer, admin: first.admin });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ viewer: first.viewer, editor: first.editor, admin: first.admin });
     const again = loadApiTokens({}, dir);
-    expect(again).toMatchObject({ source: 'file', viewer: first.viewer, admin: first.admin });
+    expect(again).toMatchObject({ source: 'file', viewer: first.viewer, editor: first.editor, admin: first.admin });
+  });
+
+  it('takes the editor token from the environment; a tokens file from before the editor role leaves the role off', () => {
+    const env = {
+      STACKLENS_VIEWER_TOKEN: 'viewer-token-0123456789',
+      STACKLENS_EDITOR_TOKEN: 'editor-token-0123456789',
+      STACKLENS_ADMIN_TOKEN: 'admin-token-0123456789',
+    };
+    expect(loadApiTokens(env, dataDir())).toMatchObject({ editor: 'editor-token-0123456789', source: 'environment' });
+    expect(() => loadApiTokens({ ...env, STACKLENS_EDITOR_TOKEN: env.STACKLENS_VIEWER_TOKEN }, dataDir())).toThrow(/must differ/);
+    expect(() => loadApiTokens({ ...env, STACKLENS_EDITOR_TOKEN: 'short' }, dataDir())).toThrow(/editor token must have at least 16/);
+    const dir = dataDir();
+    writeFileSync(join(dir, TOKENS_FILE), JSON.stringify({ viewer: 'old-viewer-0123456789', admin: 'old-admin-0123456789' }));
+    const old = loadApiTokens({}, dir);
+    expect(old).toMatchObject({ source: 'file', viewer: 'old-viewer-0123456789', admin: 'old-admin-0123456789' });
+    expect(old).not.toHaveProperty('editor');
+    expect(loadApiTokens({ STACKLENS_EDITOR_TOKEN: 'editor-token-0123456789' }, dir)).toMatchObject({ editor: 'editor-token-0123456789' });
   });
 
   it('prefers the environment and writes nothing when both tokens are given', () => {

@@ -13,6 +13,7 @@ export interface IntegrationReceiver {
     url: string,
     payload?: unknown,
     token?: string | null,
+    headers?: Record<string, string>,
   ): Promise<LightMyRequestResponse>;
   /** Sends error records over OTLP/HTTP and waits until the pipeline has written what they caused. */
   ingest(errors: ReadonlyArray<PosError>): Promise<void>;
@@ -24,7 +25,7 @@ export interface IntegrationReceiver {
 export interface IntegrationReceiverOptions {
   store: LogStore;
   dataDir: string;
-  tokens: { viewer: string; admin: string };
+  tokens: { viewer: string; editor?: string; admin: string };
   integrations: ReadonlyArray<IntegrationFactory>;
   env?: Record<string, string>;
 }
@@ -44,6 +45,7 @@ export async function startIntegrationReceiver(options: IntegrationReceiverOptio
       STACKLENS_DATA_DIR: options.dataDir,
       STACKLENS_VIEWER_TOKEN: tokens.viewer,
       STACKLENS_ADMIN_TOKEN: tokens.admin,
+      ...(tokens.editor ? { STACKLENS_EDITOR_TOKEN: tokens.editor } : {}),
       ...options.env,
     }),
     { store: options.store, logger: { level: 'trace', stream }, integrations: options.integrations },
@@ -51,11 +53,11 @@ export async function startIntegrationReceiver(options: IntegrationReceiverOptio
   const bodies: string[] = [];
   return {
     receiver,
-    async request(method, url, payload, token = tokens.admin) {
+    async request(method, url, payload, token = tokens.admin, headers = {}) {
       const response = await receiver.app.inject({
         method,
         url,
-        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
         ...(payload === undefined ? {} : { payload: payload as object }),
       });
       bodies.push(response.body);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import { type LogStore } from '../../src/store/LogStore.ts';
 import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
-import { jiraConfig, missingPrice, SECRET_TOKEN, startJiraReceiver, waitFor, type JiraReceiver } from './support/jiraReceiver.ts';
+import { jiraConfig, missingPrice, SECRET_TOKEN, startJiraReceiver, TOKENS, waitFor, type JiraReceiver } from './support/jiraReceiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-jira-tickets-'));
 const WEBHOOK_SECRET = 'webhook-secret-of-the-tests';
@@ -87,11 +87,14 @@ describe('tickets from incidents', () => {
     expect(list.json().items[0].ticket).toMatchObject({ key: 'POS-1' });
   });
 
-  it('files a manual ticket on request, with notes, and answers the link afterwards', async () => {
+  it('files a manual ticket on request of a Grafana user (editor token), with notes, and answers the link afterwards', async () => {
     await api.ingest([{ errorCode: 'PRODUCT_NOT_FOUND', body: 'Product 4242 not found', store: 'STORE_002' }]);
     const id = await incidentId('PRODUCT_NOT_FOUND');
     expect((await incidentDetail(id)).ticket).toBeNull(); // 1 occurrence: the rule waits for 5 in 10 minutes
-    const queued = await api.request('POST', `/api/incidents/${id}/jira`, { notes: 'Menu team: please check the feed' });
+    const grafanaUser = JSON.stringify({ UserID: 3, OrgID: 1, OrgRole: 'Editor', Login: 'eddie', IsAnonymous: false });
+    const queued = await api.request('POST', `/api/incidents/${id}/jira`, { notes: 'Menu team: please check the feed' }, TOKENS.editor, {
+      'x-grafana-context': grafanaUser,
+    });
     expect(queued.statusCode, queued.body).toBe(202);
     expect(queued.json()).toMatchObject({ status: 'queued', job: { kind: 'create', incidentId: id } });
     await waitFor(() => jira.issues.length === 2, 'the manual ticket');
@@ -101,7 +104,8 @@ describe('tickets from incidents', () => {
       return answer.statusCode === 200 ? answer : undefined;
     }, 'the linked answer');
     expect(linked.json()).toMatchObject({ status: 'linked', ticket: { key: 'POS-2' } });
-    expect((await incidentDetail(id)).audit.find((entry) => entry.stage === 'ticket.pending')).toMatchObject({ actor: 'api' });
+    expect((await incidentDetail(id)).audit.find((entry) => entry.stage === 'ticket.pending')).toMatchObject({ actor: 'grafana:eddie' });
+    expect((await api.request('POST', `/api/incidents/${id}/jira`, {}, TOKENS.viewer)).statusCode).toBe(403);
     expect((await api.request('POST', '/api/incidents/nope/jira', {})).statusCode).toBe(404);
   });
 

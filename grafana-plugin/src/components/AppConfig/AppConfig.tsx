@@ -12,12 +12,13 @@ export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppS
 /** The configuration page: the receiver (kept by Grafana) and the Jira integration (kept by the receiver). */
 export function AppConfig({ plugin, saveSettings }: AppConfigProps) {
   const { jsonData, secureJsonFields, enabled, pinned } = plugin.meta;
-  const configured = Boolean(jsonData?.receiverUrl) && Boolean(secureJsonFields?.receiverToken);
+  // The Jira settings go through the admin route: they need the URL and the admin token.
+  const configured = Boolean(jsonData?.receiverUrl) && Boolean(secureJsonFields?.adminToken);
   return (
     <div>
       <ReceiverSettings
         jsonData={jsonData ?? {}}
-        tokenSet={Boolean(secureJsonFields?.receiverToken)}
+        secureJsonFields={secureJsonFields ?? {}}
         enabled={Boolean(enabled)}
         pinned={Boolean(pinned)}
         onSave={saveSettings}
@@ -26,7 +27,7 @@ export function AppConfig({ plugin, saveSettings }: AppConfigProps) {
         <JiraSettingsForm />
       ) : (
         <Alert severity="info" title="Jira settings">
-          Save the receiver’s URL and token first: the Jira settings live in the receiver and are edited through it.
+          Save the receiver’s URL and tokens first: the Jira settings live in the receiver and are edited through it.
         </Alert>
       )}
     </div>

@@ -1,11 +1,12 @@
 import { Alert, Button, Field, FieldSet, InlineField, Input, LoadingPlaceholder, SecretInput, Stack, Switch, TagsInput } from '@grafana/ui';
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorMessage } from '../../api/ApiRequestError.ts';
+import { ApiRequestError, errorMessage } from '../../api/ApiRequestError.ts';
 import { useStackLens } from '../../StackLensContext.tsx';
 import { SEVERITIES, type JiraSettingsView } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 import { formFromSettings, settingsFromForm, validateJiraForm, type JiraFormValues } from './jiraForm.ts';
 import { TestConnectionResult, type TestState } from './TestConnectionResult.tsx';
+import { LastTest, lastTestOf, type LastTestState } from './LastTest.tsx';
 
 type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string };
 
@@ -15,13 +16,13 @@ type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; messag
  */
 export function JiraSettingsForm() {
   const { api } = useStackLens();
-  const [loaded, setLoaded] = useState<{ settings: JiraSettingsView | null } | { error: string }>();
+  const [loaded, setLoaded] = useState<{ settings: JiraSettingsView | null } | { error: string; status?: number }>();
   const [values, setValues] = useState<JiraFormValues>(formFromSettings(null));
   const [dirty, setDirty] = useState(false);
   const [touched, setTouched] = useState(false);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
-  const [lastTestedAt, setLastTestedAt] = useState<string | null>(null);
+  const [lastTest, setLastTest] = useState<LastTestState>(lastTestOf.settings(null));
 
   useEffect(() => {
     let cancelled = false;
@@ -30,9 +31,10 @@ export function JiraSettingsForm() {
         if (cancelled) return;
         setLoaded({ settings });
         setValues(formFromSettings(settings));
-        setLastTestedAt(settings?.lastTestedAt ?? null);
+        setLastTest(lastTestOf.settings(settings));
       },
-      (error: unknown) => !cancelled && setLoaded({ error: errorMessage(error) }),
+      (error: unknown) =>
+        !cancelled && setLoaded({ error: errorMessage(error), status: error instanceof ApiRequestError ? error.status : undefined }),
     );
     return () => {
       cancelled = true;
@@ -43,7 +45,9 @@ export function JiraSettingsForm() {
   if ('error' in loaded) {
     return (
       <Alert severity="error" title={`Could not read the Jira settings from the receiver: ${loaded.error}`}>
-        Check the receiver URL and token above, save them, and reload this page.
+        {loaded.status === 403
+          ? 'The integration settings are for Grafana Admins: the plugin’s proxy route refuses them to other roles.'
+          : 'Check the receiver URL and tokens above, save them, and reload this page.'}
       </Alert>
     );
   }
@@ -79,7 +83,7 @@ export function JiraSettingsForm() {
     try {
       const result = await api.testJira();
       setTest({ kind: 'done', result });
-      setLastTestedAt(result.testedAt);
+      setLastTest(lastTestOf.result(result));
     } catch (error) {
       setTest({ kind: 'error', message: errorMessage(error) });
     }
@@ -208,9 +212,7 @@ export function JiraSettingsForm() {
             {dirty ? 'Save and test connection' : 'Test connection'}
           </Button>
           {save.kind === 'saved' && <span role="status">Saved.</span>}
-          <span data-testid={testIds.jira.lastTested}>
-            {lastTestedAt ? `Last tested ${new Date(lastTestedAt).toLocaleString()}` : 'Never tested'}
-          </span>
+          <LastTest state={lastTest} />
         </Stack>
         {touched && invalid && <Alert severity="warning" title="Some fields need attention before saving." />}
         {save.kind === 'error' && <Alert severity="error" title={`The receiver refused the settings: ${save.message}`} />}

@@ -3,6 +3,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { AuditEntry } from '../../types.ts';
 import { testIds } from '../testIds.ts';
+import { formatPreciseDateTime } from '../../format/dates.ts';
 
 /** What happened to the incident and when, oldest first: the proof that nobody touched it (or who did). */
 export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
@@ -12,22 +13,23 @@ export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
       {entries.map((entry, index) => (
         <li key={`${entry.at}-${entry.stage}-${index}`} data-stage={entry.stage}>
           <time dateTime={entry.at} className={styles.time}>
-            {formatTimestamp(entry.at)}
+            {formatPreciseDateTime(entry.at)}
           </time>
           <span className={styles.stage}>{entry.stage}</span>
           <span>{entry.detail}</span>
-          <span className={styles.actor}>by {entry.actor}</span>
+          <span className={styles.actor} title={entry.actor}>
+            by {actorLabel(entry.actor)}
+          </span>
         </li>
       ))}
     </ol>
   );
 }
 
-/** Local date and time to the millisecond: the audit's steps are often milliseconds apart. */
-export function formatTimestamp(iso: string): string {
-  const date = new Date(iso);
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+/** The receiver records a Grafana user who acted through the plugin as `grafana:<login>`. */
+export function actorLabel(actor: string): string {
+  const grafanaUser = /^grafana:(.+)$/.exec(actor);
+  return grafanaUser ? `${grafanaUser[1]} (Grafana)` : actor;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

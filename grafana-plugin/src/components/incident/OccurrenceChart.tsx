@@ -3,6 +3,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import type { Histogram } from '../../types.ts';
 import { testIds } from '../testIds.ts';
+import { formatClock } from '../../format/dates.ts';
 
 const WIDTH = 720;
 const HEIGHT = 140;
@@ -14,7 +15,7 @@ export function OccurrenceChart({ histogram }: { histogram: Histogram }) {
   const styles = useStyles2(getStyles);
   const max = Math.max(1, ...histogram.buckets.map((bucket) => bucket.count));
   const slot = WIDTH / Math.max(1, histogram.buckets.length);
-  const label = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const label = (iso: string) => formatClock(iso);
   return (
     <figure className={styles.figure} data-testid={testIds.incident.chart}>
       <svg

@@ -1,67 +1,72 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { ClipboardButton, useStyles2 } from '@grafana/ui';
+import { ClipboardButton, InteractiveTable, useStyles2, type CellProps, type Column } from '@grafana/ui';
+import { useMemo } from 'react';
+import { formatDateTime } from '../../format/dates.ts';
 import type { IncidentSample } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 
-/** The latest occurrences with their trace ids, the way into the traces of the failed requests. */
+type SampleRow = IncidentSample & { rowId: string };
+type Cell = CellProps<SampleRow>;
+
+/** The latest occurrences with their trace ids, the way into the traces of the failed requests (Grafana's InteractiveTable, sortable). */
 export function SamplesTable({ samples }: { samples: IncidentSample[] }) {
   const styles = useStyles2(getStyles);
+  const rows = useMemo(
+    () => samples.map((sample, index) => ({ ...sample, rowId: `${sample.timestamp}-${sample.spanId}-${index}` })),
+    [samples],
+  );
+  const columns = useMemo<Array<Column<SampleRow>>>(
+    () => [
+      {
+        id: 'timestamp',
+        header: 'Time',
+        sortType: 'string',
+        cell: ({ row }: Cell) => <span className={styles.nowrap}>{formatDateTime(row.original.timestamp)}</span>,
+      },
+      {
+        id: 'storeId',
+        header: 'Store / kiosk',
+        sortType: 'string',
+        cell: ({ row }: Cell) => (
+          <span className={styles.nowrap}>
+            {row.original.storeId || '—'} / {row.original.kioskId || '—'}
+          </span>
+        ),
+      },
+      { id: 'body', header: 'Message', cell: ({ row }: Cell) => <span className={styles.body}>{row.original.body}</span> },
+      {
+        id: 'traceId',
+        header: 'Trace id',
+        cell: ({ row }: Cell) =>
+          row.original.traceId ? (
+            <span className={styles.nowrap}>
+              <code>{row.original.traceId}</code>{' '}
+              <ClipboardButton
+                size="sm"
+                variant="secondary"
+                fill="text"
+                icon="copy"
+                getText={() => row.original.traceId}
+                aria-label="Copy trace id"
+              />
+            </span>
+          ) : (
+            '—'
+          ),
+      },
+    ],
+    [styles],
+  );
   if (samples.length === 0) return <p data-testid={testIds.incident.samples}>No samples kept.</p>;
   return (
-    <table className={styles.table} data-testid={testIds.incident.samples}>
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Store / kiosk</th>
-          <th>Message</th>
-          <th>Trace id</th>
-        </tr>
-      </thead>
-      <tbody>
-        {samples.map((sample, index) => (
-          <tr key={`${sample.timestamp}-${sample.spanId}-${index}`}>
-            <td className={styles.nowrap}>{new Date(sample.timestamp).toLocaleString()}</td>
-            <td className={styles.nowrap}>
-              {sample.storeId || '—'} / {sample.kioskId || '—'}
-            </td>
-            <td className={styles.body}>{sample.body}</td>
-            <td className={styles.nowrap}>
-              {sample.traceId ? (
-                <>
-                  <code>{sample.traceId}</code>{' '}
-                  <ClipboardButton
-                    size="sm"
-                    variant="secondary"
-                    fill="text"
-                    icon="copy"
-                    getText={() => sample.traceId}
-                    aria-label="Copy trace id"
-                  />
-                </>
-              ) : (
-                '—'
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div data-testid={testIds.incident.samples}>
+      <InteractiveTable columns={columns} data={rows} getRowId={(row: SampleRow) => row.rowId} />
+    </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
   nowrap: css({ whiteSpace: 'nowrap', fontSize: theme.typography.bodySmall.fontSize }),
   body: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize, wordBreak: 'break-word' }),
 });

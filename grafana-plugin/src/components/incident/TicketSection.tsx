@@ -5,6 +5,7 @@ import { useStackLens } from '../../StackLensContext.tsx';
 import type { TicketLink } from '../../types.ts';
 import { TicketStatusBadge } from '../SeverityBadge.tsx';
 import { testIds } from '../testIds.ts';
+import { formatDateTime } from '../../format/dates.ts';
 
 export interface TicketSectionProps {
   incidentId: string;
@@ -31,7 +32,7 @@ export function TicketSection({ incidentId, ticket, failure, onChanged }: Ticket
             <Icon name="external-link-alt" /> {ticket.key}
           </a>
           <TicketStatusBadge status={ticket.status} category={ticket.statusCategory} />
-          <span>updated {new Date(ticket.updatedAt).toLocaleString()}</span>
+          <span>updated {formatDateTime(ticket.updatedAt)}</span>
         </Stack>
       </div>
     );

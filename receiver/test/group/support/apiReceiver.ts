@@ -5,15 +5,19 @@ import { openStore } from '../../../src/migrations.ts';
 import { type LogStore } from '../../../src/store/LogStore.ts';
 import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
 
-export const TOKENS = { viewer: 'viewer-token-for-api-tests', admin: 'admin-token-for-api-tests' } as const;
+export const TOKENS = {
+  viewer: 'viewer-token-for-api-tests',
+  editor: 'editor-token-for-api-tests',
+  admin: 'admin-token-for-api-tests',
+} as const;
 
 export interface ApiReceiver {
   store: LogStore;
   receiver: Receiver;
   /** GET with the viewer token (or the one given; null for none). */
   get(url: string, token?: string | null): Promise<LightMyRequestResponse>;
-  /** POST with the admin token (or the one given; null for none). */
-  post(url: string, token?: string | null, payload?: unknown): Promise<LightMyRequestResponse>;
+  /** POST with the admin token (or the one given; null for none), and these extra headers. */
+  post(url: string, token?: string | null, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Sends error records over OTLP/HTTP and waits until the pipeline has written what they caused. */
   ingest(errors: ReadonlyArray<PosError>): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +34,7 @@ export async function startApiReceiver(
     loadConfig({
       STACKLENS_DATA_DIR: dataDir,
       STACKLENS_VIEWER_TOKEN: TOKENS.viewer,
+      STACKLENS_EDITOR_TOKEN: TOKENS.editor,
       STACKLENS_ADMIN_TOKEN: TOKENS.admin,
       ...env,
     }),
@@ -40,11 +45,11 @@ export async function startApiReceiver(
     store,
     receiver,
     get: (url, token = TOKENS.viewer) => receiver.app.inject({ method: 'GET', url, headers: headers(token) }),
-    post: (url, token = TOKENS.admin, payload) =>
+    post: (url, token = TOKENS.admin, payload, extra = {}) =>
       receiver.app.inject({
         method: 'POST',
         url,
-        headers: headers(token),
+        headers: { ...headers(token), ...extra },
         ...(payload === undefined ? {} : { payload: payload as object }),
       }),
     async ingest(errors) {

@@ -5,7 +5,11 @@ import { startIntegrationReceiver, type IntegrationReceiver } from '../../suppor
 
 export { waitFor } from '../../support/integrationReceiver.ts';
 
-export const TOKENS = { viewer: 'viewer-token-for-jira-tests', admin: 'admin-token-for-jira-tests' } as const;
+export const TOKENS = {
+  viewer: 'viewer-token-for-jira-tests',
+  editor: 'editor-token-for-jira-tests',
+  admin: 'admin-token-for-jira-tests',
+} as const;
 
 /** Timings short enough for tests; behaviour as in production. */
 export const FAST: JiraIntegrationOptions = {
