@@ -118,46 +118,90 @@ describeWithGo(`the receiver against ${EXPORTER_MODULE.split('/').pop()} ${EXPOR
   });
 
   it('creates the exporter’s table: columns, types, codecs, comments, materialized columns, indexes, keys and settings', async () => {
-    const describeTable = async (database: string) => ({
-      columns: await store.transport.query(
-        `SELECT name, type, position, default_kind, default_expression, comment, compression_codec FROM system.columns
-         WHERE database = '${database}' AND table = 'otel_logs' ORDER BY position`,
-      ),
-      indexes: await store.transport.query(
-        `SELECT name, type_full, expr, granularity FROM system.data_skipping_indices
-         WHERE database = '${database}' AND table = 'otel_logs' ORDER BY name`,
-      ),
-      table: await store.transport.query<{
-        engine: string;
-        partition_key: string;
-        sorting_key: string;
-        primary_key: string;
-        settings: string;
-      }>(
-        `SELECT engine, partition_key, sorting_key, primary_key,
-           extract(create_table_query, 'SETTINGS (.*)$') AS settings FROM system.tables
-         WHERE database = '${database}' AND name = 'otel_logs'`,
-      ),
-    });
     for (const [variant, ddl] of Object.entries(oracle.ddl)) {
-      const theirs = `oracle_${variant}`;
       const ours = `ours_${variant}`;
-      await store.transport.command(`CREATE DATABASE IF NOT EXISTS ${theirs}`);
-      await store.transport.command(ddl.replace('`oracle`.`otel_logs`', `\`${theirs}\`.\`otel_logs\``));
       await store.transport.command(`CREATE DATABASE IF NOT EXISTS ${ours}`);
       for (const migration of migrations({ database: ours, retentionDays: 30, textIndexes: variant === 'text' })) {
         for (const statement of migration.statements) await store.transport.command(statement);
       }
-      const expected = await describeTable(theirs);
-      const actual = await describeTable(ours);
-      expect(actual.columns, variant).toEqual(expected.columns);
-      expect(actual.indexes, variant).toEqual(expected.indexes);
-      // The receiver adds a deduplication window for retried inserts (the exporter does not retry by token).
-      const settings = (row: { settings: string } | undefined) => row?.settings.replace(/, non_replicated_deduplication_window = \d+/, '');
-      expect({ ...actual.table[0], settings: settings(actual.table[0]) }, variant).toEqual({
-        ...expected.table[0],
-        settings: settings(expected.table[0]),
-      });
+      expectSameTable(await describeTable(ours), await describeTable(await exporterTable(variant, ddl)), variant);
+    }
+  });
+
+  it('brings a table made by an earlier receiver (ZSTD(1), no comments, no materialized columns) to the exporter’s layout', async () => {
+    for (const [variant, ddl] of Object.entries(oracle.ddl)) {
+      const earlier = `earlier_${variant}`;
+      const all = migrations({ database: earlier, retentionDays: 30, textIndexes: variant === 'text' });
+      const upgrade = all.find((migration) => migration.id.endsWith('otel_logs_exporter_v0_165'));
+      expect(upgrade, 'the migration to the v0.165.0 layout').toBeDefined();
+      await store.transport.command(`CREATE DATABASE IF NOT EXISTS ${earlier}`);
+      // The table as receivers before that migration made it, with a row in it.
+      const [create, ...rest] = all[0]!.statements;
+      await store.transport.command(earlierLayout(create!));
+      for (const statement of rest) await store.transport.command(statement);
+      await store.transport.command(
+        `INSERT INTO ${earlier}.otel_logs (Timestamp, ServiceName, ResourceAttributes) VALUES (now64(9), 'svc', map('k8s.pod.name', 'pod-1'))`,
+      );
+      for (const migration of all.slice(1)) {
+        for (const statement of migration.statements) await store.transport.command(statement);
+      }
+      // Idempotent: another receiver running it again changes nothing.
+      for (const statement of upgrade!.statements) await store.transport.command(statement);
+      expectSameTable(await describeTable(earlier), await describeTable(await exporterTable(variant, ddl)), variant);
+      const rows = await store.transport.query<{ pod: string }>(
+        `SELECT \`__otel_materialized_k8s.pod.name\` AS pod FROM ${earlier}.otel_logs`,
+      );
+      expect(rows).toEqual([{ pod: 'pod-1' }]);
     }
   });
 });
+
+/** The exporter's own CREATE TABLE run in a database of its own; returns that database. */
+async function exporterTable(variant: string, ddl: string): Promise<string> {
+  const database = `exporter_${variant}`;
+  await store.transport.command(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  await store.transport.command(ddl.replace('CREATE TABLE IF NOT EXISTS `oracle`.', `CREATE TABLE IF NOT EXISTS \`${database}\`.`));
+  return database;
+}
+
+/** A CREATE TABLE of ours as it was before the v0.165.0 layout: ZSTD(1), no comments, no materialized columns, no EventName index. */
+function earlierLayout(create: string): string {
+  return create
+    .split('\n')
+    .filter((line) => !line.includes('__otel_materialized_') && !line.includes('idx_event_name'))
+    .join('\n')
+    .replace(/ COMMENT '[^']*'/g, '')
+    .replaceAll('ZSTD(3)', 'ZSTD(1)')
+    .replace(/,(\s*\)\s*ENGINE)/, '$1');
+}
+
+interface TableDescription {
+  columns: unknown[];
+  indexes: unknown[];
+  table: { settings: string }[];
+}
+
+async function describeTable(database: string): Promise<TableDescription> {
+  const where = `database = '${database}' AND table = 'otel_logs'`;
+  return {
+    columns: await store.transport.query(
+      `SELECT name, type, position, default_kind, default_expression, comment, compression_codec FROM system.columns WHERE ${where} ORDER BY position`,
+    ),
+    indexes: await store.transport.query(
+      `SELECT name, type_full, expr, granularity FROM system.data_skipping_indices WHERE ${where} ORDER BY name`,
+    ),
+    table: await store.transport.query<{ settings: string }>(
+      `SELECT engine, partition_key, sorting_key, primary_key, extract(create_table_query, 'SETTINGS (.*)$') AS settings
+       FROM system.tables WHERE database = '${database}' AND name = 'otel_logs'`,
+    ),
+  };
+}
+
+function expectSameTable(actual: TableDescription, expected: TableDescription, variant: string): void {
+  expect(actual.columns, variant).toEqual(expected.columns);
+  expect(actual.indexes, variant).toEqual(expected.indexes);
+  // The receiver adds a deduplication window for retried inserts (the exporter does not retry by token).
+  const withoutWindow = (rows: { settings: string }[]) =>
+    rows.map((row) => ({ ...row, settings: row.settings.replace(/, non_replicated_deduplication_window = \d+/, '') }));
+  expect(withoutWindow(actual.table), variant).toEqual(withoutWindow(expected.table));
+}
