@@ -22,11 +22,20 @@
  * each phase. The report goes to the console; `--write` also puts it into
  * docs/benchmarks.md (`npm run bench:ingest -- --write`).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createReceiver, decodeProtobufRequest, encodeLogRows, loadConfig, openStore, toLogRows, type LogStore } from '@stacklens/receiver';
+import {
+  createReceiver,
+  decodeProtobufRequest,
+  encodeLogRows,
+  loadConfig,
+  LOG_COLUMNS,
+  openStore,
+  toLogRows,
+  type LogStore,
+} from '@stacklens/receiver';
 import type { ClientJob, ClientResult } from './ingestClient.ts';
 import { posLogRequests } from '@stacklens/test-support/otlp';
 import { MainThreadProfiler, splitProfile, STAGES, type Stage } from './profileSplit.ts';
@@ -70,6 +79,49 @@ function machineCpuMs(): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU time of this process's threads so far, in ms, by kind of thread (Linux /proc/self/task;
+ * empty elsewhere). The engine names its threads: MergeMutate runs merges; the insert itself
+ * runs on the libuv thread that called chDB and on the query pipeline and global pools;
+ * V8Worker threads do V8's concurrent GC and compilation for the JavaScript threads.
+ */
+const THREAD_KINDS: Array<[RegExp, string]> = [
+  [/^MergeMutate/, 'merges'],
+  [/^(libuv-worker|QueryPipelineEx|QueryCompPipeEx|ThreadPool|QueryPullPipeEx)/, 'insert'],
+  [/^V8Worker/, 'v8 helpers'],
+  [/^MainThread/, 'js'],
+];
+
+function threadCpuMs(): Map<string, number> {
+  const byThread = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const kind = THREAD_KINDS.find(([pattern]) => pattern.test(name))?.[1] ?? 'other engine';
+      byThread.set(`${tid} ${kind}`, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    // not Linux: no split
+  }
+  return byThread;
+}
+
+/** CPU ms by kind of thread between two readings (threads that ended in between are missed). */
+function threadCpuSince(before: Map<string, number>): Map<string, number> {
+  const byKind = new Map<string, number>();
+  for (const [key, ms] of threadCpuMs()) {
+    const kind = key.slice(key.indexOf(' ') + 1);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + ms - (before.get(key) ?? 0));
+  }
+  return byKind;
+}
+
+function addThreads(total: Map<string, number>, phase: Map<string, number>): void {
+  for (const [kind, ms] of phase) total.set(kind, (total.get(kind) ?? 0) + ms);
 }
 
 /** CPU of this process and of the rest of the machine over a phase. */
@@ -129,21 +181,49 @@ function engineLine(events: EngineEvents, records: number, logInserts: number): 
   );
 }
 
+/**
+ * The straight inserts go to a table of their own with the same DDL, so the engine merges the
+ * parts of each path apart (a merge of one path's parts is that path's work), and between
+ * phases the merges still running are let finish (up to MERGE_DRAIN_MS, counted in neither
+ * phase): otherwise each phase would pay for the merges its predecessor left behind.
+ */
+const STRAIGHT_TABLE = 'bench.otel_logs_straight';
+const MERGE_DRAIN_MS = 3_000;
+
+async function drainMerges(store: LogStore): Promise<void> {
+  const until = performance.now() + MERGE_DRAIN_MS;
+  while (performance.now() < until) {
+    const [row] = await store.transport.query<{ running: string }>("SELECT count() AS running FROM system.merges WHERE database = 'bench'");
+    if (Number(row?.running ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 let straightSequence = 0;
 
-async function straightInsert(store: LogStore, payloads: Buffer[], durationMs: number, events: EngineEvents): Promise<PhaseResult> {
+async function straightInsert(
+  store: LogStore,
+  payloads: Buffer[],
+  durationMs: number,
+  events: EngineEvents,
+  threads: Map<string, number>,
+): Promise<PhaseResult> {
   const rowsPerPayload = RECORDS_PER_REQUEST * STRAIGHT_BATCH_REQUESTS;
   const eventsBefore = await engineEvents(store);
+  const threadsBefore = threadCpuMs();
   const cpu = new CpuMeter();
   const started = performance.now();
   let records = 0;
   while (performance.now() < started + durationMs) {
     straightSequence += 1;
-    await store.insertLogs(payloads[straightSequence % payloads.length]!, `straight-${straightSequence}`);
+    await store.transport.insertCompactJson(STRAIGHT_TABLE, LOG_COLUMNS, payloads[straightSequence % payloads.length]!, {
+      insert_deduplication_token: `straight-${straightSequence}`,
+    });
     records += rowsPerPayload;
   }
   const elapsedMs = performance.now() - started;
   const [cpuMs, otherCores] = cpu.read();
+  addThreads(threads, threadCpuSince(threadsBefore));
   addEvents(events, eventsBefore, await engineEvents(store));
   return { records, elapsedMs, cpuMs, otherCores };
 }
@@ -165,6 +245,7 @@ async function receiverRun(
   durationMs: number,
   firstSequence: number,
   events: EngineEvents,
+  threads: Map<string, number>,
 ): Promise<ReceiverRun> {
   const receiver = await createReceiver(loadConfig({ ...process.env, RECEIVER_PORT: '0' }), { store });
   const address = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
@@ -181,6 +262,7 @@ async function receiverRun(
   const mainBefore = process.threadCpuUsage();
   const insertsBefore = receiver.queue.stats().batchesWritten;
   const eventsBefore = await engineEvents(store);
+  const threadsBefore = threadCpuMs();
   const cpu = new CpuMeter();
   const profiler = new MainThreadProfiler();
   await profiler.start();
@@ -190,6 +272,7 @@ async function receiverRun(
   const eventLoopUtilization = performance.eventLoopUtilization(loopBefore).utilization;
   const main = process.threadCpuUsage(mainBefore);
   const [processCpuMs, otherCores] = cpu.read();
+  addThreads(threads, threadCpuSince(threadsBefore));
   const inserts = receiver.queue.stats().batchesWritten - insertsBefore;
   addEvents(events, eventsBefore, await engineEvents(store));
   await worker.terminate();
@@ -209,6 +292,7 @@ async function receiverRun(
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-bench-'));
   const store = await openStore({ kind: 'chdb', dataDir, database: 'bench', retentionDays: 30 });
+  await store.transport.command(`CREATE TABLE ${STRAIGHT_TABLE} AS ${store.logsTable}`);
   try {
     console.log(`Preparing ${DISTINCT_BODIES} OTLP protobuf bodies of ${RECORDS_PER_REQUEST} records (OTel JS SDK serializer)…`);
     const bodies = posLogRequests(DISTINCT_BODIES, RECORDS_PER_REQUEST);
@@ -232,18 +316,22 @@ async function main(): Promise<void> {
       inserts: 0,
       split: Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>,
     };
+    const straightThreads = new Map<string, number>();
+    const receiverThreads = new Map<string, number>();
     const straightEvents = emptyEvents();
     const receiverEvents = emptyEvents();
     // The two paths alternate in rounds, so background merges and a noisy
     // neighbour weigh on both alike.
     for (let round = 1; round <= ROUNDS; round += 1) {
       console.log(`round ${round}/${ROUNDS}: straight insert ${roundMs / 1000} s, then the receiver ${roundMs / 1000} s…`);
-      const direct = await straightInsert(store, payloads, roundMs, straightEvents);
+      await drainMerges(store);
+      const direct = await straightInsert(store, payloads, roundMs, straightEvents, straightThreads);
+      await drainMerges(store);
       straight.records += direct.records;
       straight.elapsedMs += direct.elapsedMs;
       straight.cpuMs += direct.cpuMs;
       straight.otherCores += direct.otherCores / ROUNDS;
-      const run = await receiverRun(store, bodies, roundMs, receiver.requests, receiverEvents);
+      const run = await receiverRun(store, bodies, roundMs, receiver.requests, receiverEvents, receiverThreads);
       receiver.acknowledged += run.acknowledgedRecords;
       receiver.stored += run.stored;
       receiver.elapsedMs += run.elapsedMs;
@@ -273,6 +361,7 @@ async function main(): Promise<void> {
   CPU per record, receiver  ${microsPer(receiver.mainThreadCpuMs, receiver.acknowledged)} µs main thread, ${microsPer(receiver.clientCpuMs, receiver.acknowledged)} µs client, ${microsPer(receiver.processCpuMs, receiver.acknowledged)} µs whole process (the rest is the engine)
   CPU per row, straight     ${microsPer(straight.cpuMs, straight.records)} µs whole process
   split per record (µs)     ${splitLine(receiver, straight)}
+  threads per record (µs)   receiver ${threadsLine(receiverThreads, receiver.acknowledged)}; straight ${threadsLine(straightThreads, straight.records)}
   engine, receiver          ${engineLine(receiverEvents, receiver.stored, receiver.inserts)}
   engine, straight          ${engineLine(straightEvents, straight.records, straight.records / (RECORDS_PER_REQUEST * STRAIGHT_BATCH_REQUESTS))}
   other processes           ${straight.otherCores.toFixed(2)} cores during straight inserts, ${receiver.otherCores.toFixed(2)} during the receiver (of ${availableParallelism()}; a busy machine lowers both rates)
@@ -308,6 +397,13 @@ function splitLine(
     `decode ${per(decode)}, encode ${per(encode)}, insert ${microsPer(engine + store * scale, receiver.acknowledged)} (engine ${microsPer(engine, receiver.acknowledged)}; straight ${microsPer(straight.cpuMs, straight.records)}), ` +
     `detection ${per(detection)}, other ${per(http + gc + other)} (http ${per(http)}, gc ${per(gc)}, rest ${per(other)})`
   );
+}
+
+function threadsLine(threads: Map<string, number>, records: number): string {
+  return [...threads]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, ms]) => `${kind} ${microsPer(ms, records)}`)
+    .join(', ');
 }
 
 /** Replaces the benchmark's marked section of docs/benchmarks.md with this run's report. */
