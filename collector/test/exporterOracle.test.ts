@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createReceiver, loadConfig, openLogStore, type LogStore, type Receiver } from '@stacklens/receiver';
+import { createReceiver, loadConfig, openStore, type LogStore, type Receiver } from '@stacklens/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../receiver/src/store/schema.ts';
+import { migrations } from '../../receiver/src/migrations.ts';
 import { EXPORTER_MODULE, EXPORTER_VERSION, runExporterOracle, type OracleResult, type OracleRow } from '../src/exporterOracle.ts';
 import { edgeCases, encodeRequest, generatedCases } from './support/otlpCorpus.ts';
 import { scratchDir } from './support/pipeline.ts';
@@ -83,7 +83,7 @@ describeWithGo(`the receiver against ${EXPORTER_MODULE.split('/').pop()} ${EXPOR
     mkdirSync(corpusDir, { recursive: true });
     for (const [name, request] of Object.entries(corpus)) writeFileSync(join(corpusDir, `${name}.pb`), encodeRequest(request));
     oracle = await runExporterOracle(corpusDir);
-    store = await openLogStore({ kind: 'chdb', dataDir: join(scratch.dir, 'data'), database: 'stacklens', retentionDays: 30 });
+    store = await openStore({ kind: 'chdb', dataDir: join(scratch.dir, 'data'), database: 'stacklens', retentionDays: 30 });
     // Records dated 1970 (no time at all) would go at the first TTL merge: keep them for the comparison.
     await store.transport.command(`SYSTEM STOP TTL MERGES ${store.logsTable}`);
     receiver = await createReceiver(loadConfig({ RECEIVER_PORT: '0', STACKLENS_DETECTION: 'off', STACKLENS_DATA_DIR: scratch.dir }), {
