@@ -14,7 +14,8 @@
  * so the bytes per record on disk come from a second store filled by the real
  * POS (BENCH_COLLECTOR_POS_ORDERS orders, its real exporter, through the
  * Collector), merged (OPTIMIZE … FINAL) and read from system.parts. The
- * figures go to the console and to this benchmark's section of docs/benchmarks.md.
+ * figures go to the console, and with `--write` (`npm run bench:collector -- --write`)
+ * also to this benchmark's section of docs/benchmarks.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ const COMMAND = 'npm run bench:collector';
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 const START_MARK = '<!-- bench:collector:start -->';
 const END_MARK = '<!-- bench:collector:end -->';
+/** Only `--write` changes docs/benchmarks.md: a run on a busy machine should not replace the recorded one by accident. */
+const WRITE = process.argv.includes('--write');
 
 type Path = 'direct' | 'collector';
 
@@ -330,8 +333,10 @@ async function main(): Promise<void> {
     console.log(`${thousands(POS_ORDERS)} orders at the real POS, through the Collector, for the bytes per record on disk…`);
     const text = report(totals, await posRecordsOnDisk(dir), meanBytes);
     console.log(`\n${text}`);
-    writeSection(text);
-    console.log(`\nwritten to docs/benchmarks.md (section "Collector in the path")`);
+    if (WRITE) {
+      writeSection(text);
+      console.log(`\nwritten to docs/benchmarks.md (section "Collector in the path")`);
+    }
   } finally {
     await collector.stop();
     await receiver.stop();

@@ -11,3 +11,4 @@ export { createAiIntegration } from './enrich/aiIntegration.ts';
 // The ingest path's steps one by one, for the ingest benchmark's engine-only phases.
 export { decodeProtobufRequest, toLogRows } from './ingest/otlp/index.ts';
 export { encodeLogRows } from './ingest/encodeLogRows.ts';
+export { LOG_COLUMNS } from './store/LogRow.ts';

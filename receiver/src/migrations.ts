@@ -2,7 +2,7 @@ import { analysesTableStatements } from './enrich/aiSchema.ts';
 import { incidentTableStatements, occurrencesTtlStatement } from './group/incidentSchema.ts';
 import { settingsTableStatements } from './settings/settingsSchema.ts';
 import { openLogStore, SCHEMA_RETRY_MS, type LogStore, type StoreConfig } from './store/LogStore.ts';
-import { otelLogsTableStatements, otelLogsTtlStatement } from './store/otelLogsTable.ts';
+import { otelLogsExporterLayoutStatements, otelLogsTableStatements, otelLogsTtlStatement } from './store/otelLogsTable.ts';
 import type { ClickHouseTransport } from './store/ClickHouseTransport.ts';
 import type { Migration, SchemaOptions } from './store/schema.ts';
 import { jiraTableStatements } from './ticket/jiraSchema.ts';
@@ -22,6 +22,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     { id: '0006_otel_logs_ttl_no_wrap', statements: [otelLogsTtlStatement(options)] },
     // Occurrence rows are dated by their record's time too.
     { id: '0007_occurrences_ttl_no_wrap', statements: [occurrencesTtlStatement(options)] },
+    // Tables made before the exporter v0.165.0 layout get its codecs, comments, materialized columns and index.
+    { id: '0008_otel_logs_exporter_v0_165', statements: otelLogsExporterLayoutStatements(options) },
   ];
 }
 

@@ -1,6 +1,7 @@
 import { jsonString } from './otlp/jsonString.ts';
 import { AttributeRenderer } from './otlp/renderAttributes.ts';
 import { renderLogRows, type LogRowSink, type RecordColumns, type ResourceColumns, type ScopeColumns } from './otlp/renderLogRows.ts';
+import { writeKeepingBytes } from './otlp/rawBytes.ts';
 import { LogRowCollector } from './otlp/toLogRows.ts';
 import type { ExportRequest } from './otlp/types.ts';
 import { logRowLine, resourceAndScopeJson, type LogLine } from './encodeLogRows.ts';
@@ -18,8 +19,10 @@ export interface EncodedLogRequest {
 
 /**
  * A decoded request straight to the insert payload: the same bytes as
- * `encodeLogRows(toLogRows(request).rows)` (a test holds the two together), without the row
- * objects and attribute maps in between — on the write path those cost more than decoding.
+ * `encodeLogRows(toLogRows(request).rows)` (a test holds the two together) where the row
+ * objects can hold what the exporter stores — no repeated attribute key, no key that looks like
+ * an array index, no byte that is not UTF-8 — without the row objects and attribute maps in
+ * between: on the write path those cost more than decoding.
  */
 export function encodeLogRequest(request: ExportRequest): EncodedLogRequest {
   return encode(request, undefined);
@@ -92,11 +95,11 @@ class CompactJsonRows implements LogRowSink {
     this.#line.serviceName = jsonString(resource.serviceName);
     this.#line.resourceAndScope = resourceAndScopeJson(
       jsonString(resource.schemaUrl),
-      JSON.stringify(resource.attributes),
+      resource.attributesJson,
       jsonString(scope.schemaUrl),
       jsonString(scope.name),
       jsonString(scope.version),
-      JSON.stringify(scope.attributes),
+      scope.attributesJson,
     );
   }
 
@@ -136,7 +139,10 @@ class CompactJsonRows implements LogRowSink {
       const bytes = Buffer.byteLength(lines, 'utf8');
       if (room < bytes) this.#grow(bytes);
     }
-    this.#length += this.#buffer.write(lines, this.#length, 'utf8');
+    // Bytes that were not UTF-8 in the request are written back as themselves (rawBytes.ts).
+    this.#length += lines.isWellFormed()
+      ? this.#buffer.write(lines, this.#length, 'utf8')
+      : writeKeepingBytes(lines, this.#buffer, this.#length);
     this.#lines = '';
     this.#linesPending = 0;
   }

@@ -1,3 +1,4 @@
+import { compareUtf8 } from './otlp/goFormat.ts';
 import { jsonString } from './otlp/jsonString.ts';
 import type { LogRow } from '../store/LogRow.ts';
 
@@ -31,7 +32,7 @@ export function encodeLogRows(rows: ReadonlyArray<LogRow>): string {
       serviceName: jsonString(row.ServiceName),
       body: jsonString(row.Body),
       resourceAndScope,
-      logAttributes: JSON.stringify(row.LogAttributes),
+      logAttributes: mapJson(row.LogAttributes),
       eventName: jsonString(row.EventName),
     });
   }
@@ -84,14 +85,22 @@ export function logRowLine(line: Readonly<LogLine>): string {
  * computed once per run of rows rather than once per row.
  */
 class LastJson {
-  #value: object | undefined;
+  #value: Readonly<Record<string, string>> | undefined;
   #json = '';
 
-  of(value: object): string {
+  of(value: Readonly<Record<string, string>>): string {
     if (value !== this.#value) {
       this.#value = value;
-      this.#json = JSON.stringify(value);
+      this.#json = mapJson(value);
     }
     return this.#json;
   }
+}
+
+/** A Map(String, String) column as JSON, its keys in UTF-8 byte order as the exporter sends them (not in JavaScript's object order). */
+function mapJson(map: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(map).sort(compareUtf8);
+  let json = '{';
+  for (let i = 0; i < keys.length; i++) json += `${i === 0 ? '' : ','}${jsonString(keys[i]!)}:${jsonString(map[keys[i]!]!)}`;
+  return json + '}';
 }

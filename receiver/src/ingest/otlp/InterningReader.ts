@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { decodeUtf8KeepingBytes } from './rawBytes.ts';
 
 /** Strings up to this many bytes are looked up in the cache; longer ones are always decoded. */
 const MAX_INTERNED_BYTES = 32;
@@ -9,7 +10,7 @@ const cachedStrings: string[] = new Array<string>(SLOTS).fill('');
 const cachedHashes = new Int32Array(SLOTS);
 
 interface NodeBuffer extends Uint8Array {
-  /** Node's UTF-8 decoder, the one protobufjs's BufferReader uses (U+FFFD for bad bytes). */
+  /** Node's UTF-8 decoder, the one protobufjs's BufferReader uses (U+FFFD for bad bytes, which utf8String keeps instead). */
   utf8Slice(start: number, end: number): string;
 }
 
@@ -27,13 +28,23 @@ export class InterningReader extends protobuf.BufferReader {
     if (end > this.len) throw RangeError(`index out of range: ${this.pos} + ${length} > ${this.len}`);
     this.pos = end;
     const buffer = this.buf as NodeBuffer;
-    return length <= MAX_INTERNED_BYTES ? internedString(buffer, start, end) : buffer.utf8Slice(start, end);
+    return length <= MAX_INTERNED_BYTES ? internedString(buffer, start, end) : utf8String(buffer, start, end);
   }
+}
+
+/**
+ * Node's decoder, unless it had to replace something: then the bytes that are not UTF-8 are
+ * kept (escaped, see rawBytes.ts), as the Collector keeps them. A U+FFFD in the text is rare,
+ * so the check costs little and the slow decoder runs almost never.
+ */
+function utf8String(buffer: NodeBuffer, start: number, end: number): string {
+  const text = buffer.utf8Slice(start, end);
+  return text.includes('\uFFFD') ? decodeUtf8KeepingBytes(buffer, start, end) : text;
 }
 
 function internedString(buffer: NodeBuffer, start: number, end: number): string {
   const hash = asciiHash(buffer, start, end);
-  if (hash === NOT_ASCII) return buffer.utf8Slice(start, end);
+  if (hash === NOT_ASCII) return utf8String(buffer, start, end);
   const slot = (hash ^ (hash >>> 15)) & (SLOTS - 1);
   const cached = cachedStrings[slot]!;
   if (cachedHashes[slot] === hash && cached.length === end - start && sameAscii(cached, buffer, start)) return cached;

@@ -18,7 +18,9 @@ interface KeyLayout {
   readonly order: readonly number[];
   /** The output keys (interned), parallel to `order`. */
   readonly outputKeys: readonly string[];
-  /** `{"key":` for the first output key and `,"key":` for the others, parallel to `order`. */
+  /** Indexes into the attribute list for the JSON text: every entry, repeated keys included, in UTF-8 byte order of the keys. */
+  readonly jsonOrder: readonly number[];
+  /** `{"key":` for the first entry and `,"key":` for the others, parallel to `jsonOrder`. */
   readonly jsonKeys: readonly string[];
   /** An object with the output keys in output order, cloned for each record. */
   readonly template: Readonly<Record<string, string>>;
@@ -30,9 +32,15 @@ const REMEMBERED_LAYOUTS = 4;
 /**
  * Renders attribute lists as the exporter's Map(String, String) columns: every value through
  * AsString, keys in UTF-8 byte order (the exporter hands ClickHouse an ordered map sorted that
- * way). A repeated key — which OTLP forbids — keeps its last value here; the exporter would
- * store both entries. Keys that look like array indexes ("0", "42") are listed first by
- * JavaScript objects whatever the insertion order; the JSON text follows the object.
+ * way, clickhouse-go's orderedmap.CollectN in exporter/clickhouseexporter/internal/util.go,
+ * v0.165.0).
+ *
+ * The JSON text (`renderJson`, what is stored) is the exporter's map entry for entry: a repeated
+ * key — which OTLP forbids, but pdata keeps — gives one entry per occurrence, in arrival order
+ * (the exporter's sort is stable for the few entries such lists have), and ClickHouse keeps
+ * them all (`m['k']` then reads the first). The object (`render`, for the processor) can hold
+ * a key once: the last value wins, and keys that look like array indexes ("0", "42") come
+ * first, as JavaScript objects list them.
  *
  * Keep one renderer per batch: it remembers the last key layouts it saw.
  */
@@ -55,15 +63,16 @@ export class AttributeRenderer {
   }
 
   /**
-   * The same map as JSON text, byte for byte what `JSON.stringify(this.render(attributes))`
-   * writes, without building the object.
+   * The map as JSON text, as the exporter stores it: byte for byte what
+   * `JSON.stringify(this.render(attributes))` writes when no key repeats and none looks like an
+   * array index, without building the object.
    */
   renderJson(attributes: readonly KeyValue[]): string {
     if (attributes.length === 0) return '{}';
-    const { order, jsonKeys } = this.#layoutFor(attributes);
+    const { jsonOrder, jsonKeys } = this.#layoutFor(attributes);
     let json = '';
-    for (let i = 0; i < order.length; i++) {
-      json += (jsonKeys[i] ?? '') + jsonString(renderAnyValue(attributes[order[i] ?? 0]?.value));
+    for (let i = 0; i < jsonOrder.length; i++) {
+      json += (jsonKeys[i] ?? '') + jsonString(renderAnyValue(attributes[jsonOrder[i] ?? 0]?.value));
     }
     return json + '}';
   }
@@ -84,6 +93,11 @@ export class AttributeRenderer {
 /** Renders one attribute list; use an AttributeRenderer for many. */
 export function renderAttributes(attributes: readonly KeyValue[]): Record<string, string> {
   return new AttributeRenderer().render(attributes);
+}
+
+/** Renders one attribute list as the stored map's JSON text; use an AttributeRenderer for many. */
+export function renderAttributesJson(attributes: readonly KeyValue[]): string {
+  return new AttributeRenderer().renderJson(attributes);
 }
 
 /** The first value under `key` rendered as text, as pdata's Map.Get + AsString; '' if none. */
@@ -115,11 +129,11 @@ function buildLayout(attributes: readonly KeyValue[]): KeyLayout {
     indexOfKey.set(key, index);
     defineEntry(template, key, '');
   }
-  // The object decides the final order (index-like keys first), and the JSON follows it.
+  // The object decides its own order (index-like keys first); the JSON keeps the byte order.
   const outputKeys = Object.keys(template);
   const order = outputKeys.map((key) => indexOfKey.get(key) ?? 0);
-  const jsonKeys = outputKeys.map((key, i) => `${i === 0 ? '{' : ','}${jsonString(key)}:`);
-  return { keys, order, outputKeys, jsonKeys, template };
+  const jsonKeys = sorted.map((index, i) => `${i === 0 ? '{' : ','}${jsonString(keys[index] ?? '')}:`);
+  return { keys, order, outputKeys, jsonOrder: sorted, jsonKeys, template };
 }
 
 /** Plain assignment of "__proto__" would try to replace the prototype and drop the entry. */

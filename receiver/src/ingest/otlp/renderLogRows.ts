@@ -1,6 +1,6 @@
 import { idToHex } from './bytes.ts';
 import { int64IsZero, int64ToDecimal, uint64ExceedsInt64 } from './int64.ts';
-import { renderAttributes, renderFirstAttribute } from './renderAttributes.ts';
+import { renderAttributes, renderAttributesJson, renderFirstAttribute } from './renderAttributes.ts';
 import { renderAnyValue } from './renderValue.ts';
 import type { ExportRequest, Int64, KeyValue, LogRecord, ResourceLogs, ScopeLogs } from './types.ts';
 
@@ -9,6 +9,8 @@ export interface ResourceColumns {
   readonly serviceName: string;
   readonly schemaUrl: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** The attributes as the stored map's JSON text (AttributeRenderer.renderJson: repeated keys kept). */
+  readonly attributesJson: string;
 }
 
 export interface ScopeColumns {
@@ -16,6 +18,8 @@ export interface ScopeColumns {
   readonly name: string;
   readonly version: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** The attributes as the stored map's JSON text. */
+  readonly attributesJson: string;
 }
 
 /** A record's own columns, rendered; the resource and scope columns come with `LogRowSink.scope`. */
@@ -123,6 +127,7 @@ function resourceColumns(resourceLogs: ResourceLogs): ResourceColumns {
     serviceName: renderFirstAttribute(attributes, 'service.name'),
     schemaUrl: resourceLogs.schemaUrl,
     attributes: Object.freeze(renderAttributes(attributes)),
+    attributesJson: renderAttributesJson(attributes),
   };
 }
 
@@ -133,5 +138,6 @@ function scopeColumns(scopeLogs: ScopeLogs): ScopeColumns {
     name: scope?.name ?? '',
     version: scope?.version ?? '',
     attributes: Object.freeze(renderAttributes(scope?.attributes ?? [])),
+    attributesJson: renderAttributesJson(scope?.attributes ?? []),
   };
 }

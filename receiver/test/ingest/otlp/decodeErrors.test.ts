@@ -140,10 +140,10 @@ describe('decodeProtobufRequest accepts', () => {
     expect([row?.LogAttributes.l, row?.ScopeAttributes.s, row?.ResourceAttributes.r]).toEqual([rendered, rendered, rendered]);
   });
 
-  it('invalid UTF-8 in a string, decoded to U+FFFD rather than refusing the batch (as the Collector keeps it)', () => {
+  it('invalid UTF-8 in a string, kept (the bad byte escaped as U+DCFF) rather than refusing the batch, as the Collector keeps it', () => {
     const body = field(0x0a, Buffer.from([0x61, 0xff, 0x62])); // AnyValue.string_value "a\xffb"
     const bytes = field(0x0a, field(0x12, field(0x12, field(0x2a, body))));
-    expect(toLogRows(decodeProtobufRequest(bytes)).rows[0]?.Body).toBe('a\ufffdb');
+    expect(toLogRows(decodeProtobufRequest(bytes)).rows[0]?.Body).toBe('a\udcffb');
   });
 
   it('an empty body as an empty request', () => {
