@@ -22,6 +22,7 @@ export interface IncidentSummary {
   firstSeen: string;
   lastSeen: string;
   storeCounts: Record<string, number>;
+  /** Per kiosk, keyed `STORE_001/KIOSK_001` (kiosk ids repeat across stores). */
   kioskCounts: Record<string, number>;
   regressions: number;
 }
