@@ -186,6 +186,25 @@ export interface JiraTestCheck {
   message: string;
 }
 
+/** A Jira job waiting for a settings fix (GET /integrations/jira/status). */
+export interface JiraWaitingJob {
+  id: string;
+  kind: string;
+  incidentId: string;
+  lastError: string;
+}
+
+/** The part of the receiver's Jira status the configuration page shows. */
+export interface JiraQueueStatus {
+  queue: { pending: number; running: number; waiting: number; done: number; failed: number };
+  waiting: JiraWaitingJob[];
+}
+
+/** POST /integrations/jira/retry: how many waiting jobs were queued again. */
+export interface JiraRetryResult {
+  requeued: number;
+}
+
 export interface JiraTestResult {
   ok: boolean;
   message: string;
