@@ -27,8 +27,9 @@ const settings = {
 console.log(`A Jira double (a test stand-in, not Jira) listens on ${jira.url}: project POS, issue types Bug and Task.
 
 Paste these settings into the plugin's configuration page (Jira), or send them to the receiver
-(ADMIN_TOKEN: the admin token npm start printed, or "admin" in data/api-tokens.json):
+from the project folder (STACKLENS_ADMIN_TOKEN instead, if you set it):
 
+  ADMIN_TOKEN=$(node -p "require('./data/api-tokens.json').admin")
   curl -X PUT ${receiverUrl}/api/integrations/jira \\
     -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \\
     -d '${JSON.stringify(settings)}'
