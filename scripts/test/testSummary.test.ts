@@ -94,8 +94,13 @@ describe('the test summary', () => {
 
   it('as the command: reads every workspace of package.json and the scripts, exits 1 and names what failed', async () => {
     const tree = join(scratch, 'tree');
-    for (const folder of ['good', 'broken', 'scripts']) mkdirSync(join(tree, folder), { recursive: true });
-    writeFileSync(join(tree, 'package.json'), JSON.stringify({ workspaces: ['good', 'broken', 'absent'] }));
+    for (const folder of ['good', 'broken', 'helpers', 'scripts']) mkdirSync(join(tree, folder), { recursive: true });
+    const tested = JSON.stringify({ scripts: { test: 'vitest run' } });
+    writeFileSync(join(tree, 'good/package.json'), tested);
+    writeFileSync(join(tree, 'broken/package.json'), tested);
+    // A workspace of helpers without a test script has no report to give.
+    writeFileSync(join(tree, 'helpers/package.json'), JSON.stringify({ scripts: { typecheck: 'tsc' } }));
+    writeFileSync(join(tree, 'package.json'), JSON.stringify({ workspaces: ['good', 'broken', 'helpers', 'absent'] }));
     writeFileSync(join(tree, 'good/.vitest-results.json'), JSON.stringify(await vitestReport('passes')));
     writeFileSync(join(tree, 'broken/.vitest-results.json'), JSON.stringify(await vitestReport('doesNotLoad')));
     copyFileSync(join(tree, 'good/.vitest-results.json'), join(tree, 'scripts/.vitest-results.json'));
@@ -109,7 +114,7 @@ describe('the test summary', () => {
     );
 
     rmSync(join(tree, 'broken/.vitest-results.json'));
-    writeFileSync(join(tree, 'package.json'), JSON.stringify({ workspaces: ['good'] }));
+    writeFileSync(join(tree, 'package.json'), JSON.stringify({ workspaces: ['good', 'helpers'] }));
     const passed = await run(process.execPath, [SUMMARY], { cwd: tree });
     expect(passed.stdout.trim()).toBe('tests: 2 passed, 0 failed, 0 skipped');
 
