@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BINARY_PATH, startCollector } from '@stacklens/collector';
 import { adminToken, integrationLines } from './lib/integrationBanner.ts';
+import { readableLogLine } from './lib/logLine.ts';
 import { busyPortsMessage } from './lib/portCheck.ts';
 
 const env = process.env;
@@ -45,7 +46,7 @@ function startService(name: string, script: string, extraEnv: Record<string, str
     detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${line}`));
+    createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${readableLogLine(line)}`));
   }
   return watch(name, child);
 }
