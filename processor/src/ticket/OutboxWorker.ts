@@ -42,6 +42,9 @@ export interface OutboxWorkerStatus {
 
 const MAX_WAITING_READ = 10_000;
 
+/** Jira's text without its closing full stop, to go on inside a sentence of ours. */
+const clause = (text: string): string => text.replace(/[.\s]+$/, '');
+
 const RETRY_HINT =
   "Waiting jobs are queued again when the Jira settings change, or with POST /api/integrations/jira/retry (Retry on the plugin's configuration page).";
 
@@ -228,7 +231,7 @@ export class OutboxWorker {
       await this.#context.outbox.put(failed);
       this.#status.jobsFailed += 1;
       this.#notice(
-        `Jira: the ${job.kind} job for incident ${job.incidentId} failed for good: ${message}. POST /api/incidents/${job.incidentId}/jira files it again.`,
+        `Jira: the ${job.kind} job for incident ${job.incidentId} failed for good: ${clause(message)}. POST /api/incidents/${job.incidentId}/jira files it again.`,
       );
       this.#onFinished?.(failed, undefined);
       await this.#audit(job, 'ticket.failed', `${job.kind}: ${message}`);
@@ -246,7 +249,7 @@ export class OutboxWorker {
     this.#status.retries += 1;
     this.#tellOnce(
       failure.message,
-      `Jira: ${failure.message}; the outbox keeps its jobs and tries again (next in ${Math.ceil(delay / 1000)} s).`,
+      `Jira: ${clause(failure.message)}; the outbox keeps its jobs and tries again (next in ${Math.ceil(delay / 1000)} s).`,
     );
     await this.#context.outbox.put({ ...job, state: 'pending', lastError: failure.message, updatedAt: now, nextAttemptAt: now + delay });
   }
@@ -269,7 +272,7 @@ export class OutboxWorker {
     await this.#audit(job, 'ticket.failed', `${job.kind} waits for a settings fix: ${lastError}`);
     this.#tellOnce(
       failure.message,
-      `Jira refused the ${job.kind} job for incident ${job.incidentId}: ${failure.message}. To fix: ${failure.fix}. ${RETRY_HINT}`,
+      `Jira refused the ${job.kind} job for incident ${job.incidentId}: ${clause(failure.message)}. To fix: ${failure.fix}. ${RETRY_HINT}`,
     );
   }
 
