@@ -7,7 +7,7 @@
  *
  *   JIRA_DOUBLE_PORT (default 8089), RECEIVER_PORT (default 4318, for the printed command)
  */
-import { startJiraDouble } from '../receiver/test/support/jira/jiraDouble.ts';
+import { startJiraDouble } from '@stacklens/test-support/jira';
 
 const port = Number(process.env.JIRA_DOUBLE_PORT ?? '8089');
 const receiverUrl = `http://127.0.0.1:${process.env.RECEIVER_PORT ?? '4318'}`;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJiraDouble, type JiraDouble } from '../../receiver/test/support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { adminToken, integrationLines } from '../lib/integrationBanner.ts';
 import { busyPortsMessage, isStackLensReceiver } from '../lib/portCheck.ts';
 

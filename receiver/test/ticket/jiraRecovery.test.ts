@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/migrations.ts';
 import type { LogStore } from '../../src/store/LogStore.ts';
-import { startJiraDouble, type JiraDouble } from '../support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { jiraConfig, missingPrice, startJiraReceiver, TOKENS, waitFor, type JiraReceiver } from './support/jiraReceiver.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-jira-recovery-'));
