@@ -1,6 +1,7 @@
 /**
  * `npm run bench:latency`: time from the POS-style app logging an error
- * (through @stacklens/telemetry, exporter batch delay 10 ms) to the live event
+ * (through @stacklens/telemetry, exporter batch delay 10 ms; BENCH_EXPORT_DELAY_MS=1000
+ * measures the SDK's default, which the demo POS under `npm start` uses) to the live event
  * reaching a WebSocket client of the receiver. Each probe is a new error (its
  * message differs in letters, which masking keeps), so each one is a new
  * incident and its `incident.created` event is the one timed.
@@ -14,6 +15,9 @@ import { percentile, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 300);
 const SPACING_MS = 20;
+// The exporter's batch delay is part of every figure: 10 ms for the pipeline's own latency,
+// 1000 ms (OTEL_BLRP_SCHEDULE_DELAY's default, the POS under npm start) for what a person sees.
+const EXPORT_DELAY_MS = Number(process.env.BENCH_EXPORT_DELAY_MS ?? 10);
 const TARGET_P99_MS = 250;
 
 async function main(): Promise<void> {
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
     serviceName: 'latency-probe',
     endpoint: url,
     protocol: 'http/protobuf',
-    batch: { scheduledDelayMillis: 10 },
+    batch: { scheduledDelayMillis: EXPORT_DELAY_MS },
     shutdownOnSignals: false,
   });
   try {
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       telemetry.logger.error(message, { 'error.code': 'LATENCY_PROBE' });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }
-    await Promise.race([allSeen, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await Promise.race([allSeen, new Promise((resolve) => setTimeout(resolve, 10_000 + 2 * EXPORT_DELAY_MS))]);
     socket.close();
 
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -78,7 +82,7 @@ log-to-live-event latency (${new Date().toISOString()}, node ${process.version})
   p50                       ${p50.toFixed(1)} ms
   p99                       ${p99.toFixed(1)} ms   = ${((p99 / TARGET_P99_MS) * 100).toFixed(0)} % of the ${TARGET_P99_MS} ms target   ${p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}
   max                       ${sorted.at(-1)?.toFixed(1)} ms
-  exporter batch delay      10 ms (part of every figure)
+  exporter batch delay      ${EXPORT_DELAY_MS} ms (part of every figure)
   plain HTTP round trip     ${httpRoundTripMs.toFixed(2)} ms (GET /health, same run: the floor without the pipeline)`);
     if (latencies.length < PROBES) process.exitCode = 1;
   } finally {

@@ -10,6 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BINARY_PATH, startCollector } from '@stacklens/collector';
+import { adminToken, integrationLines } from './lib/integrationBanner.ts';
+import { readableLogLine } from './lib/logLine.ts';
+import { busyPortsMessage } from './lib/portCheck.ts';
 
 const env = process.env;
 const receiverPort = env.RECEIVER_PORT ?? '4318';
@@ -20,6 +23,7 @@ const posUrl = `http://127.0.0.1:${posPort}`;
 // The Collector's own OTLP ports, beside the receiver's 4318.
 const collectorHttpPort = env.COLLECTOR_OTLP_HTTP_PORT ?? '4319';
 const collectorGrpcPort = env.COLLECTOR_OTLP_GRPC_PORT ?? '4317';
+const collectorHealthPort = env.COLLECTOR_HEALTH_PORT ?? '13133';
 const collectorUrl = `http://127.0.0.1:${collectorHttpPort}`;
 const direct = process.argv.includes('--direct');
 const withCollector = !direct && existsSync(BINARY_PATH);
@@ -42,7 +46,7 @@ function startService(name: string, script: string, extraEnv: Record<string, str
     detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${line}`));
+    createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${readableLogLine(line)}`));
   }
   return watch(name, child);
 }
@@ -111,6 +115,26 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
+  // Another StackLens on these ports would answer our health checks and make this one look started.
+  const busy = await busyPortsMessage(
+    [
+      { name: 'receiver, RECEIVER_PORT', port: Number(receiverPort) },
+      { name: 'demo POS, POS_PORT', port: Number(posPort) },
+      ...(withCollector
+        ? [
+            { name: 'Collector OTLP/HTTP, COLLECTOR_OTLP_HTTP_PORT', port: Number(collectorHttpPort) },
+            { name: 'Collector OTLP/gRPC, COLLECTOR_OTLP_GRPC_PORT', port: Number(collectorGrpcPort) },
+            { name: 'Collector health, COLLECTOR_HEALTH_PORT', port: Number(collectorHealthPort) },
+          ]
+        : []),
+    ],
+    receiverUrl,
+  );
+  if (busy) {
+    console.error(busy);
+    process.exit(1);
+  }
+
   console.log(
     withCollector
       ? 'Starting StackLens (embedded ClickHouse, receiver, our OpenTelemetry Collector, demo POS, traffic)…'
@@ -136,6 +160,8 @@ async function main(): Promise<void> {
   await waitForHealth('pos', `${posUrl}/health`);
 
   startService('traffic', 'demo-pos/src/traffic/main.ts', { POS_URL: posUrl });
+  // Jira and AI as the receiver sees them: saved settings (shared by every receiver) or the variables.
+  const integrations = await integrationLines(receiverUrl, adminToken(env, dataDir));
 
   console.log(`
 StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → ` : ''}receiver.
@@ -144,7 +170,7 @@ StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → 
     withCollector
       ? `
   Collector OTLP      ${collectorUrl}/v1/logs (HTTP), 127.0.0.1:${collectorGrpcPort} (gRPC) — the POS exports here
-  Collector health    http://127.0.0.1:${env.COLLECTOR_HEALTH_PORT ?? '13133'}/   (queue: ${env.COLLECTOR_STORAGE_DIR ?? `${dataDir}/collector`})`
+  Collector health    http://127.0.0.1:${collectorHealthPort}/   (queue: ${env.COLLECTOR_STORAGE_DIR ?? `${dataDir}/collector`})`
       : ''
   }
   OTLP/HTTP logs      ${receiverUrl}/v1/logs   (the receiver itself)
@@ -153,12 +179,13 @@ StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → 
   OpenAPI document    ${receiverUrl}/api/docs/json
   Live feed           ws://127.0.0.1:${receiverPort}/api/live?ticket=…   (ticket from POST /api/live/ticket)
   Stored logs         ${dataDir}/ (chDB), table stacklens.otel_logs
-  AI analysis         ${env.OPENAI_API_KEY ? `the model at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}` : 'offline analyser (set OPENAI_API_KEY for a model)'}; in GET /api/incidents/:id
-  Jira                ${env.JIRA_BASE_URL ? env.JIRA_BASE_URL : 'not configured: PUT /api/integrations/jira (admin token) or JIRA_* variables'}
+  AI analysis         ${integrations.ai}
+  Jira                ${integrations.jira}
 The Grafana plugin's pages without Grafana (another terminal):
   STACKLENS_VIEWER_TOKEN=<viewer> STACKLENS_EDITOR_TOKEN=<editor> STACKLENS_ADMIN_TOKEN=<admin> npm run harness -w @stacklens/grafana-plugin
     → http://127.0.0.1:5173/ (tokens printed above; /login?user=viewer|editor|admin switches the Grafana role)
-Break a sale yourself: npm run test-errors -w @stacklens/demo-pos -- --scenario missing-price --store STORE_001 --count 5
+Break a sale yourself: npm run test-errors -- --scenario missing-price --store STORE_001 --count 5
+Watch a ticket filed without a Jira site: npm run jira:double (another terminal), then paste the settings it prints.
 Press Ctrl-C to stop.
 `);
 }

@@ -1,4 +1,5 @@
 import type { Telemetry } from '@stacklens/telemetry';
+import ajvErrors from 'ajv-errors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Catalogue } from './catalogue/Catalogue.ts';
 import type { Product } from './catalogue/Product.ts';
@@ -56,7 +57,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   // The telemetry logger is the POS's log; Fastify's own pino logger would only duplicate it.
-  const app = Fastify({ logger: false });
+  // ajv-errors: a schema's `errorMessage` says in words what a `pattern` means, instead of the
+  // regular expression (it needs allErrors to see every failure of a property). A CommonJS
+  // module: under Node's ESM its plugin function is the namespace's `default`.
+  const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true }, plugins: [(ajv) => ajvErrors.default(ajv)] } });
   installRequestTracing(app, telemetry.tracer);
   installErrorHandling(app, telemetry.logger);
   await app.register(healthRoutes, { serviceName: SERVICE_NAME });

@@ -79,6 +79,8 @@ describe('requests the schema refuses', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toContain('4242-4242');
+    // In words, not the schema's regular expression.
+    expect(response.json<ErrorBody>().message).toBe('body/payment/cardNumber must be 12 to 19 digits, without spaces or dashes');
   });
 
   it('answers 400 BAD_REQUEST for a body that is not JSON', async () => {

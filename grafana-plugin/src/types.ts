@@ -22,6 +22,7 @@ export interface IncidentSummary {
   firstSeen: string;
   lastSeen: string;
   storeCounts: Record<string, number>;
+  /** Per kiosk, keyed `STORE_001/KIOSK_001` (kiosk ids repeat across stores). */
   kioskCounts: Record<string, number>;
   regressions: number;
 }
@@ -183,6 +184,25 @@ export interface JiraTestCheck {
   name: string;
   ok: boolean;
   message: string;
+}
+
+/** A Jira job waiting for a settings fix (GET /integrations/jira/status). */
+export interface JiraWaitingJob {
+  id: string;
+  kind: string;
+  incidentId: string;
+  lastError: string;
+}
+
+/** The part of the receiver's Jira status the configuration page shows. */
+export interface JiraQueueStatus {
+  queue: { pending: number; running: number; waiting: number; done: number; failed: number };
+  waiting: JiraWaitingJob[];
+}
+
+/** POST /integrations/jira/retry: how many waiting jobs were queued again. */
+export interface JiraRetryResult {
+  requeued: number;
 }
 
 export interface JiraTestResult {

@@ -97,6 +97,7 @@ export interface Incident {
   firstSeen: string; // ISO 8601
   lastSeen: string; // ISO 8601
   storeCounts: Record<string, number>;
+  /** Occurrences per kiosk, keyed `STORE_001/KIOSK_001` (kioskKey): kiosk ids repeat across stores. */
   kioskCounts: Record<string, number>;
   /** The most recent few occurrences, newest first. */
   samples: IncidentSample[];
@@ -162,6 +163,7 @@ export interface IncidentSummary {
   firstSeen: string;
   lastSeen: string;
   storeCounts: Record<string, number>;
+  /** Per kiosk, keyed `STORE_001/KIOSK_001`. */
   kioskCounts: Record<string, number>;
   regressions: number;
 }

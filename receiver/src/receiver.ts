@@ -8,6 +8,7 @@ import {
   type Pipeline,
   type RuleSetWatcher,
 } from '@stacklens/processor';
+import ajvErrors from 'ajv-errors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ReceiverConfig } from './config.ts';
 import { createAiIntegration } from './enrich/aiIntegration.ts';
@@ -104,7 +105,8 @@ async function assemble(
     logger: withRedactedRequests(options.logger),
     bodyLimit: config.maxBodyBytes,
     // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
-    ajv: { customOptions: { removeAdditional: false } },
+    // ajv-errors: a schema's errorMessage says in words what a pattern means (it needs allErrors).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true }, plugins: [(ajv) => ajvErrors.default(ajv)] },
   });
   const bus = new LiveEventBus({
     onListenerError: (error) => app.log.warn({ err: error }, 'a live-feed listener failed'),

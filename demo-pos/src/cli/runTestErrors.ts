@@ -45,7 +45,9 @@ async function drive(args: TestErrorsArgs, output: CliOutput): Promise<number> {
       result = await client.placeOrder(scenario.order(args.store));
     } catch (error) {
       if (!(error instanceof PosUnreachableError)) throw error;
-      output.err(`test-errors: ${error.message}. Is the POS running? Start it with: npm start -w @stacklens/demo-pos`);
+      output.err(
+        `test-errors: ${error.message}. Is the POS running? Start StackLens with: npm start (the POS alone: npm start -w @stacklens/demo-pos)`,
+      );
       return ExitCode.UNREACHABLE;
     }
     const matched = isExpected(scenario, result);

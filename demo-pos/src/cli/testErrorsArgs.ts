@@ -17,7 +17,7 @@ export function testErrorsUsage(): string {
     (name) => `  ${name.padEnd(14)} ${failureScenarios[name].code}: ${failureScenarios[name].howItHappens}`,
   );
   return [
-    'Usage: npm run test-errors -w @stacklens/demo-pos -- --scenario <name> [--store STORE_001] [--count 1] [--url URL]',
+    'Usage: npm run test-errors -- --scenario <name> [--store STORE_001] [--count 1] [--url URL]',
     '',
     'Sends orders that fail for real inside the running POS, through its HTTP API.',
     '',

@@ -65,7 +65,13 @@ export const orderRequestSchema = {
       description: 'Card payment; leave out for a cash sale',
       required: ['cardNumber'],
       additionalProperties: false,
-      properties: { cardNumber: { type: 'string', pattern: '^[0-9]{12,19}$' } },
+      properties: {
+        cardNumber: {
+          type: 'string',
+          pattern: '^[0-9]{12,19}$',
+          errorMessage: { pattern: 'must be 12 to 19 digits, without spaces or dashes' },
+        },
+      },
     },
   },
 } as const;

@@ -5,6 +5,8 @@ import type {
   IncidentDetail,
   IncidentPage,
   IncidentQuery,
+  JiraQueueStatus,
+  JiraRetryResult,
   JiraSettingsInput,
   JiraSettingsView,
   JiraTestResult,
@@ -29,6 +31,10 @@ export interface StackLensApi {
   saveJiraSettings(settings: JiraSettingsInput): Promise<JiraSettingsView>;
   removeJiraSettings(): Promise<void>;
   testJira(): Promise<JiraTestResult>;
+  /** The outbox's counts and the jobs waiting for a settings fix. */
+  jiraStatus(): Promise<JiraQueueStatus>;
+  /** Queues the waiting jobs again (after a fix in Jira itself, which the settings do not show). */
+  retryJira(): Promise<JiraRetryResult>;
 }
 
 export function createStackLensApi(transport: Transport): StackLensApi {
@@ -69,6 +75,8 @@ export function createStackLensApi(transport: Transport): StackLensApi {
       await call<unknown>('DELETE', jira);
     },
     testJira: async () => (await call<JiraTestResult>('POST', `${jira}/test`, {})).data,
+    jiraStatus: async () => (await call<JiraQueueStatus>('GET', `${jira}/status`)).data,
+    retryJira: async () => (await call<JiraRetryResult>('POST', `${jira}/retry`, {})).data,
   };
 }
 

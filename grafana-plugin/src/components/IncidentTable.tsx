@@ -116,14 +116,18 @@ function jiraCell(row: IncidentRow) {
   return <span>—</span>;
 }
 
-/** The busiest store and kiosk, and how many more there are. */
+/**
+ * Where it happens: the busiest kiosk with its store (`STORE_002/KIOSK_003`: kiosk ids repeat
+ * from store to store), how many more kiosks, and how many stores when more than one.
+ */
 export function placeSummary(row: Pick<IncidentRow, 'storeCounts' | 'kioskCounts'>): string {
   const top = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1]);
   const stores = top(row.storeCounts);
   const kiosks = top(row.kioskCounts);
-  if (stores.length === 0) return '—';
+  if (stores.length === 0 && kiosks.length === 0) return '—';
   const more = (list: unknown[]) => (list.length > 1 ? ` +${list.length - 1}` : '');
-  return `${stores[0]![0]}${more(stores)}${kiosks.length > 0 ? ` / ${kiosks[0]![0]}${more(kiosks)}` : ''}`;
+  if (kiosks.length === 0) return `${stores[0]![0]}${more(stores)}`;
+  return `${kiosks[0]![0]}${more(kiosks)}${stores.length > 1 ? ` (${stores.length} stores)` : ''}`;
 }
 
 export function timeAgo(iso: string, now: number): string {

@@ -21,6 +21,8 @@ export const testIds = {
     test: 'jira-test',
     testResult: 'jira-test-result',
     lastTested: 'jira-last-tested',
+    waiting: 'jira-waiting',
+    retry: 'jira-retry',
   },
   live: {
     page: 'live-page',

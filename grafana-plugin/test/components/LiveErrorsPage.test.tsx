@@ -76,10 +76,15 @@ describe('the live errors page', () => {
       seq: 3,
       at: Date.now(),
       change: 'occurrences',
-      incident: { ...incident, count: 3, storeCounts: { STORE_001: 1, STORE_002: 2 }, kioskCounts: { KIOSK_003: 2, KIOSK_001: 1 } },
+      incident: {
+        ...incident,
+        count: 3,
+        storeCounts: { STORE_001: 1, STORE_002: 2 },
+        kioskCounts: { 'STORE_002/KIOSK_003': 2, 'STORE_001/KIOSK_003': 1 },
+      },
     });
     await waitFor(() => expect(screen.getByTestId(testIds.live.row('fp-999'))).toHaveAttribute('data-count', '3'));
-    expect(within(screen.getByTestId(testIds.live.row('fp-999'))).getByText('STORE_002 +1 / KIOSK_003 +1')).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.live.row('fp-999'))).getByText('STORE_002/KIOSK_003 +1 (2 stores)')).toBeInTheDocument();
     expect(screen.getByTestId(testIds.live.stats)).toHaveTextContent('0.4/min');
 
     send(socket, {

@@ -121,6 +121,8 @@ const CALLS: Record<keyof StackLensApi, Call> = {
     token: 'adminToken',
   },
   testJira: { run: (api) => api.testJira(), role: 'Admin', method: 'POST', url: '/api/integrations/jira/test', token: 'adminToken' },
+  jiraStatus: { run: (api) => api.jiraStatus(), role: 'Admin', method: 'GET', url: '/api/integrations/jira/status', token: 'adminToken' },
+  retryJira: { run: (api) => api.retryJira(), role: 'Admin', method: 'POST', url: '/api/integrations/jira/retry', token: 'adminToken' },
 };
 
 describe('every API call through Grafana’s plugin proxy (ported) and the plugin’s routes', () => {

@@ -13,7 +13,7 @@ export function summary(overrides: Partial<IncidentSummary> = {}): IncidentSumma
     firstSeen: '2026-01-01T10:00:00.000Z',
     lastSeen: '2026-01-01T10:00:00.000Z',
     storeCounts: { STORE_001: 1 },
-    kioskCounts: { KIOSK_001: 1 },
+    kioskCounts: { 'STORE_001/KIOSK_001': 1 },
     regressions: 0,
     ...overrides,
   };

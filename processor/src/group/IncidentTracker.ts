@@ -11,6 +11,7 @@ import type {
 } from '../types.ts';
 import type { LiveEventBus } from '../publish/LiveEventBus.ts';
 import { identifyError, type ErrorIdentity } from './identifyError.ts';
+import { kioskKey } from './kioskKey.ts';
 import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
 import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
 import type { PendingWritesLimits } from './PendingWrites.ts';
@@ -259,7 +260,10 @@ export class IncidentTracker {
     const storeId = record.LogAttributes[STORE_ID];
     if (storeId !== undefined && storeId !== '') incident.storeCounts[storeId] = (incident.storeCounts[storeId] ?? 0) + 1;
     const kioskId = record.LogAttributes[KIOSK_ID];
-    if (kioskId !== undefined && kioskId !== '') incident.kioskCounts[kioskId] = (incident.kioskCounts[kioskId] ?? 0) + 1;
+    if (kioskId !== undefined && kioskId !== '') {
+      const kiosk = kioskKey(storeId, kioskId);
+      incident.kioskCounts[kiosk] = (incident.kioskCounts[kiosk] ?? 0) + 1;
+    }
     this.#writer.addOccurrence(occurrenceOf(incident.id, detection));
     touch.occurrences += 1;
     touch.latest.push(detection);

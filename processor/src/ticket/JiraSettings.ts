@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Severity } from '../types.ts';
 
 /** What a regression of a resolved incident does to its Done ticket. */
@@ -57,4 +58,17 @@ export function incidentLink(settings: Pick<JiraSettings, 'linkTemplate'>, incid
 /** The issue's page in Jira's web UI, on the configured site (its path prefix kept). */
 export function browseUrl(baseUrl: string, key: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
+}
+
+/**
+ * A digest of the settings a Jira call depends on: a job that waits for a fix remembers the
+ * digest it failed under, and any change (a new token, project, issue type, …) queues it again.
+ * The token enters only through the hash, never stored as such.
+ */
+export function settingsDigest(settings: JiraSettings): string {
+  const { baseUrl, email, apiToken, projectKey, issueType, priorityMap, labels, enabled } = settings;
+  return createHash('sha256')
+    .update(JSON.stringify([baseUrl, email, apiToken, projectKey, issueType, priorityMap, labels, enabled]))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -19,5 +19,10 @@ export interface TicketContext {
   resolveIncident(id: string): Promise<void>;
   /** Told of what failed in the background (logged by the receiver). */
   onError(error: unknown, what: string): void;
+  /**
+   * Told, once, of a Jira failure a person should see and act on (printed on the receiver's
+   * console): a job waiting for a settings fix, a job that failed for good, Jira unreachable.
+   */
+  notice?(message: string): void;
   clock?: () => number;
 }

@@ -3,9 +3,11 @@ import { cut } from './adf.ts';
 
 /**
  * What a failed Jira call means for the outbox: wait as Jira said (429), try again later
- * (5xx, network, time-out), or give up with Jira's own words (any other 4xx).
+ * (5xx, network, time-out), wait for a person to fix the settings (401, 403, 404, a 400 about
+ * the project, the issue type or a required field), or give up with Jira's own words (any
+ * other 4xx).
  */
-export type JiraFailureKind = 'rate-limit' | 'transient' | 'permanent';
+export type JiraFailureKind = 'rate-limit' | 'transient' | 'configuration' | 'permanent';
 
 export interface JiraFailure {
   kind: JiraFailureKind;
@@ -14,6 +16,8 @@ export interface JiraFailure {
   status?: number;
   /** From Retry-After, for a 429 that carried one. */
   retryAfterMs?: number;
+  /** For a configuration failure: what a person changes so the job can go through. */
+  fix?: string;
 }
 
 export class JiraTimeoutError extends Error {
@@ -42,13 +46,43 @@ export function classifyJiraError(error: unknown): JiraFailure {
     return { kind: 'transient', status: error.status, message: `Jira answered ${error.status} ${error.statusText}${jiraText(error.body)}` };
   }
   if (isApiError(error)) {
-    return { kind: 'permanent', status: error.status, message: `Jira answered ${error.status} ${error.statusText}${jiraText(error.body)}` };
+    const message = `Jira answered ${error.status} ${error.statusText}${jiraText(error.body)}`;
+    const fix = configurationFix(error.status, error.body);
+    return fix ? { kind: 'configuration', status: error.status, message, fix } : { kind: 'permanent', status: error.status, message };
   }
   if (isNetworkError(error)) {
     return { kind: 'transient', message: `Jira could not be reached: ${networkReason(error)}` };
   }
   if (error instanceof JiraTimeoutError || error instanceof IncidentNotStoredError) return { kind: 'transient', message: error.message };
   return { kind: 'permanent', message: `the Jira call failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+const SETTINGS = "the plugin's configuration page or PUT /api/integrations/jira";
+
+/**
+ * What to fix when Jira refused the call because of how StackLens is set up, not because of the
+ * job: undefined for a refusal the settings cannot cure. Jira Cloud's answers (REST v3): 401 for
+ * a wrong or revoked token, 403 for a missing project permission, 404 for a project or issue the
+ * user cannot see, 400 with `errors.project`, `errors.issuetype` or "… is required" on create.
+ */
+export function configurationFix(status: number, body: unknown): string | undefined {
+  if (status === 401) return `the Jira e-mail or API token is wrong or revoked: save a new token (${SETTINGS})`;
+  if (status === 403) {
+    return `the Jira user lacks a permission in the project (Browse projects, Create issues, Add comments, Transition issues): grant it in Jira, then retry (POST /api/integrations/jira/retry)`;
+  }
+  if (status === 404) return `Jira has no such project or issue for this user: check the site URL and project key (${SETTINGS})`;
+  if (status !== 400 || body === null || typeof body !== 'object') return undefined;
+  const { errors, errorMessages } = body as { errors?: unknown; errorMessages?: unknown };
+  const fields = errors !== null && typeof errors === 'object' ? (errors as Record<string, unknown>) : {};
+  if ('project' in fields) return `Jira has no such project: check the project key (${SETTINGS})`;
+  if ('issuetype' in fields) return `the project has no such issue type: choose one it offers (${SETTINGS})`;
+  const texts = [...Object.values(fields), ...(Array.isArray(errorMessages) ? errorMessages : [])].map(String);
+  const required = Object.keys(fields).filter((field) => /is required/i.test(String(fields[field])));
+  if (required.length > 0 || texts.some((text) => /is required/i.test(text))) {
+    return `the project's create screen requires ${required.length > 0 ? required.join(', ') : 'a field'} that StackLens does not set: make it optional in Jira or give it a default, then retry (POST /api/integrations/jira/retry)`;
+  }
+  if ('priority' in fields) return `the project has no such priority: correct the priority map (${SETTINGS})`;
+  return undefined;
 }
 
 /** `: Field 'priority' cannot be set…` from Jira's `{ errorMessages, errors }`, or its raw text. */

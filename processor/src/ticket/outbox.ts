@@ -2,7 +2,8 @@ import type { TicketLink } from '../types.ts';
 
 /** create: file the incident's ticket; comment: add a recurrence or regression comment; reopen: move a Done ticket back. */
 export type JobKind = 'create' | 'comment' | 'reopen';
-export type JobState = 'pending' | 'running' | 'done' | 'failed';
+/** waiting: Jira refused it for a reason the settings cure (401, 403, …); queued again when they change or an admin retries. */
+export type JobState = 'pending' | 'running' | 'waiting' | 'done' | 'failed';
 
 export interface JobPayload {
   /** The incident's count when the job was queued (the comment throttle's reference). */
@@ -14,6 +15,10 @@ export interface JobPayload {
   notes?: string;
   /** Who asked: 'stacklens' (the pipeline) or 'api' (a person). */
   actor: string;
+  /** A waiting job: the digest of the Jira settings it failed under (settingsDigest); other settings queue it again. */
+  waitingUnder?: string;
+  /** When it was last queued again after waiting: its give-up clock starts there. */
+  requeuedAt?: number;
 }
 
 /**
@@ -44,6 +49,8 @@ export interface OutboxJob {
 export interface OutboxCounts {
   pending: number;
   running: number;
+  /** Jobs waiting for the Jira settings to be fixed. */
+  waiting: number;
   done: number;
   failed: number;
   /** ms since the epoch of the earliest due job still waiting, undefined when none. */
@@ -63,6 +70,8 @@ export interface OutboxStore {
   counts(): Promise<OutboxCounts>;
   /** The most recent failed jobs, newest first. */
   failures(limit: number): Promise<OutboxJob[]>;
+  /** Jobs waiting for the settings to be fixed, oldest first. */
+  waiting(limit: number): Promise<OutboxJob[]>;
 }
 
 /** The fingerprint → issue link table (`jira_links`): the primary guard of one open ticket per fingerprint. */

@@ -103,7 +103,12 @@ describe('IncidentTracker: grouping', () => {
     h.record(fatal({ storeId: 'STORE_002', kioskId: 'KIOSK_003' }));
     const byType = new Map(h.tracker.list().map((incident) => [incident.errorType, incident]));
     expect(byType.get('MISSING_PRICE')?.storeCounts).toEqual({ STORE_001: 3, STORE_005: 1 });
-    expect(byType.get('MISSING_PRICE')?.kioskCounts).toEqual({ KIOSK_001: 3, KIOSK_002: 1 });
+    // Every store has a KIOSK_001: a kiosk is counted with its store.
+    expect(byType.get('MISSING_PRICE')?.kioskCounts).toEqual({
+      'STORE_001/KIOSK_001': 2,
+      'STORE_001/KIOSK_002': 1,
+      'STORE_005/KIOSK_001': 1,
+    });
     expect(byType.get('LOG_FATAL')?.storeCounts).toEqual({ STORE_002: 1 });
   });
 

@@ -150,17 +150,85 @@ describe('OutboxWorker against a stateful Jira', () => {
     expect(h.worker.status().lastError?.message).toContain('could not be reached');
   });
 
-  it("fails a job Jira refuses (4xx) with Jira's own words", async () => {
-    jira = await startJiraDouble({ requiredFields: [{ fieldId: 'components', name: 'Component/s' }] });
+  it("fails a job Jira refuses for a reason no setting cures (a 4xx) with Jira's own words, told once", async () => {
+    jira = await startJiraDouble();
+    jira.failNext(1, 400, { pathPart: '/rest/api/3/issue' });
     const h = setup(jira.url);
     await h.outbox.put(createJob());
     h.worker.start();
     await waitFor(() => h.outbox.jobs.get(createJobId(FP, 0))?.state === 'failed');
     const job = h.outbox.jobs.get(createJobId(FP, 0))!;
-    expect(job.lastError).toBe('Jira answered 400 Bad Request: components: Component/s is required.');
+    expect(job.lastError).toBe('Jira answered 400 Bad Request: injected failure 400');
     expect(job.attempts).toBe(1);
     expect(h.audit.map((entry) => [entry.stage, entry.detail])).toEqual([['ticket.failed', `create: ${job.lastError}`]]);
     expect(h.events).toMatchObject([{ type: 'ticket.failed', error: job.lastError }]);
+    expect(h.notices).toEqual([
+      `Jira: the create job for incident ${FP} failed for good: ${job.lastError}. POST /api/incidents/${FP}/jira files it again.`,
+    ]);
+  });
+
+  it('sets a job waiting when the create screen requires a field, says what to fix, and an admin retry files it', async () => {
+    jira = await startJiraDouble({ requiredFields: [{ fieldId: 'components', name: 'Component/s' }] });
+    const h = setup(jira.url);
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await waitFor(() => h.outbox.jobs.get(createJobId(FP, 0))?.state === 'waiting');
+    const job = h.outbox.jobs.get(createJobId(FP, 0))!;
+    expect(job.lastError).toMatch(
+      /^Jira answered 400 Bad Request: components: Component\/s is required\. — to fix: the project's create screen requires components/,
+    );
+    expect(h.notices).toHaveLength(1);
+    expect(h.notices[0]).toContain('POST /api/integrations/jira/retry');
+    expect(await h.outbox.counts()).toMatchObject({ waiting: 1, failed: 0 });
+    expect(h.worker.status()).toMatchObject({ jobsWaiting: 1, jobsFailed: 0 });
+
+    // Nothing changes by itself: the job stays waiting through later rounds.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')).toHaveLength(1);
+
+    // The admin made the field optional in Jira (the settings do not show it) and retries.
+    await jira.close();
+    jira = await startJiraDouble({ port: Number(new URL(h.holder.settings!.baseUrl).port) });
+    await expect(h.worker.retryWaiting()).resolves.toBe(1);
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+    await expect(h.worker.retryWaiting()).resolves.toBe(0);
+  });
+
+  it('a wrong token: the jobs wait, told once; the fixed token queues them again and each ticket is filed once', async () => {
+    jira = await startJiraDouble({ credentials: { email: 'bot@example.com', apiToken: 'the-right-token' } });
+    const second = { ...incident(), id: 'beefbeefbeef0002', fingerprint: 'beefbeefbeef0002' };
+    const h = setup(
+      jira.url,
+      new Map([
+        [FP, incident()],
+        [second.id, second],
+      ]),
+    );
+    h.holder.settings = { ...h.holder.settings!, apiToken: 'a-revoked-token' };
+    await h.outbox.put(createJob());
+    await h.outbox.put(createJob({ id: createJobId(second.fingerprint, 0), incidentId: second.id, fingerprint: second.fingerprint }));
+    h.worker.start();
+    await waitFor(() => [...h.outbox.jobs.values()].every((job) => job.state === 'waiting'), 15_000, 'both jobs waiting');
+    expect(h.notices).toHaveLength(1);
+    expect(h.notices[0]).toMatch(
+      /Jira answered 401 Unauthorized.*To fix: the Jira e-mail or API token is wrong or revoked: save a new token/,
+    );
+    expect(JSON.stringify(h.notices)).not.toContain('a-revoked-token');
+    expect(await h.outbox.counts()).toMatchObject({ waiting: 2 });
+
+    h.holder.settings = { ...h.holder.settings!, apiToken: 'the-right-token' };
+    await done(h);
+    await done(h, createJobId(second.fingerprint, 0));
+    expect(jira.issues).toHaveLength(2);
+    expect(jira.created()).toBe(2);
+    expect(h.notices.at(-1)).toBe('Jira: the settings changed; 2 waiting jobs queued again.');
+    expect(h.worker.status()).toMatchObject({ jobsWaiting: 2, jobsRequeued: 2, jobsDone: 2 });
+
+    // Later rounds and retries file nothing more.
+    await expect(h.worker.retryWaiting()).resolves.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(jira.created()).toBe(2);
   });
 
   it('treats a Jira that does not answer in time as down', async () => {

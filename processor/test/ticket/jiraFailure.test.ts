@@ -27,12 +27,35 @@ describe('classifyJiraError', () => {
       message: 'Jira could not be reached: host not found (https://x.atlassian.net/rest/api/3/issue)',
     });
     expect(classifyJiraError(new JiraTimeoutError('slow'))).toEqual({ kind: 'transient', message: 'slow' });
-    expect(classifyJiraError(new ApiError('x', 400, 'Bad Request', { errorMessages: ['one'], errors: { priority: 'invalid' } }))).toEqual({
+    expect(classifyJiraError(new ApiError('x', 400, 'Bad Request', { errorMessages: ['one'], errors: { summary: 'too long' } }))).toEqual({
       kind: 'permanent',
       status: 400,
-      message: 'Jira answered 400 Bad Request: one; priority: invalid',
+      message: 'Jira answered 400 Bad Request: one; summary: too long',
     });
     expect(classifyJiraError(new TypeError('bug'))).toEqual({ kind: 'permanent', message: 'the Jira call failed: bug' });
+  });
+
+  it('sets apart the refusals the settings cure, saying what to fix', () => {
+    const fixOf = (status: number, body: unknown) => classifyJiraError(new ApiError('x', status, 'Refused', body));
+    expect(fixOf(401, {})).toMatchObject({
+      kind: 'configuration',
+      status: 401,
+      fix: expect.stringMatching(/API token is wrong or revoked/),
+    });
+    expect(fixOf(403, {})).toMatchObject({
+      kind: 'configuration',
+      fix: expect.stringMatching(/lacks a permission.*POST \/api\/integrations\/jira\/retry/),
+    });
+    expect(fixOf(404, {})).toMatchObject({ kind: 'configuration', fix: expect.stringMatching(/no such project or issue/) });
+    expect(fixOf(400, { errors: { project: 'project is required' } }).fix).toMatch(/no such project: check the project key/);
+    expect(fixOf(400, { errors: { issuetype: 'valid issue type is required' } }).fix).toMatch(/no such issue type/);
+    expect(fixOf(400, { errors: { customfield_1: 'Team is required.' } }).fix).toMatch(
+      /requires customfield_1 that StackLens does not set/,
+    );
+    expect(fixOf(400, { errorMessages: ['Field Team is required'] }).fix).toMatch(/requires a field/);
+    expect(fixOf(400, { errors: { priority: 'invalid' } }).fix).toMatch(/correct the priority map/);
+    expect(fixOf(400, 'plain text')).toMatchObject({ kind: 'permanent' });
+    expect(fixOf(409, {})).toMatchObject({ kind: 'permanent' });
   });
 
   it("keeps Jira's error text short and says nothing when there is none", () => {

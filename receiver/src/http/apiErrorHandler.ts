@@ -36,15 +36,25 @@ function toApiError(error: FastifyError): ApiError {
   return new ApiError('INTERNAL', 'the request failed; see the receiver log');
 }
 
-/** `querystring.limit must be <= 500`, `body.note: unknown property`… */
+/**
+ * `querystring.limit must be <= 500`, `body.note is not a known property`, `body.projectKey must
+ * be a Jira project key…` (a schema's errorMessage, through ajv-errors). A pattern without one is
+ * never shown as its regular expression: people read these.
+ */
 function validationMessage(context: string | undefined, errors: FastifySchemaValidationError[]): string {
-  return errors
-    .map((error) => {
-      const path = [context ?? 'request', ...error.instancePath.split('/').filter(Boolean)].join('.');
-      const params = error.params as { additionalProperty?: unknown; missingProperty?: unknown };
-      if (typeof params.additionalProperty === 'string') return `${path}.${params.additionalProperty} is not a known property`;
-      if (typeof params.missingProperty === 'string') return `${path}.${params.missingProperty} is required`;
-      return `${path} ${error.message ?? 'is invalid'}`;
-    })
-    .join('; ');
+  const said = new Set<string>();
+  return (
+    errors
+      .map((error) => {
+        const path = [context ?? 'request', ...error.instancePath.split('/').filter(Boolean)].join('.');
+        const params = error.params as { additionalProperty?: unknown; missingProperty?: unknown };
+        if (typeof params.additionalProperty === 'string') return `${path}.${params.additionalProperty} is not a known property`;
+        if (typeof params.missingProperty === 'string') return `${path}.${params.missingProperty} is required`;
+        if (error.keyword === 'pattern') return `${path} is not in the expected format (see the OpenAPI document, /api/docs/json)`;
+        return `${path} ${error.message ?? 'is invalid'}`;
+      })
+      // allErrors may report one mistake twice (e.g. anyOf branches): say each once.
+      .filter((message) => !said.has(message) && said.add(message))
+      .join('; ')
+  );
 }

@@ -83,7 +83,10 @@ const sharedSchemas = [
       firstSeen: isoTime,
       lastSeen: isoTime,
       storeCounts: { ...countMap, description: 'Occurrences per store id.' },
-      kioskCounts: { ...countMap, description: 'Occurrences per kiosk id.' },
+      kioskCounts: {
+        ...countMap,
+        description: 'Occurrences per kiosk, keyed store/kiosk (STORE_001/KIOSK_001): kiosk ids repeat across stores.',
+      },
       regressions: { type: 'integer', description: 'How many times the incident fired again after being resolved.' },
       timeToDetectMs: { type: 'integer' },
       updatedAt: { ...isoTime, description: 'When this state was reached.' },

@@ -110,7 +110,7 @@ export class ClickHouseOutboxStore implements OutboxStore {
     const rows = await this.#transport.query<{ state: string; jobs: number | string; next: number | string }>(
       `SELECT state, count() AS jobs, toUnixTimestamp64Milli(min(nextAttemptAt)) AS next FROM ${this.#table} FINAL GROUP BY state`,
     );
-    const counts: OutboxCounts = { pending: 0, running: 0, done: 0, failed: 0 };
+    const counts: OutboxCounts = { pending: 0, running: 0, waiting: 0, done: 0, failed: 0 };
     for (const row of rows) {
       if (!(row.state in counts)) continue;
       counts[row.state as JobState] = Number(row.jobs);
@@ -123,6 +123,10 @@ export class ClickHouseOutboxStore implements OutboxStore {
 
   async failures(limit: number): Promise<OutboxJob[]> {
     return this.#select(`state = 'failed'`, {}, 'updatedAt DESC', limit);
+  }
+
+  async waiting(limit: number): Promise<OutboxJob[]> {
+    return this.#select(`state = 'waiting'`, {}, 'createdAt, id', limit);
   }
 
   async #select(

@@ -86,6 +86,8 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
       // Audited as 'jira': the ticket was moved to Done in Jira, not resolved through our API.
       resolveIncident: async (id) => void (await context.actions.resolve(id, JIRA_ACTOR)),
       onError: (error, what) => log.warn({ err: error }, `Jira: ${what} failed`),
+      // What a person must act on (a refused token, a missing permission…), once, in words: at warn, so npm start shows it.
+      notice: (message) => log.warn(message),
     },
     {
       ...options,

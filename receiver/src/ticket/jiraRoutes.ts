@@ -5,7 +5,15 @@ import { BEARER, errorResponses } from '../http/schemas.ts';
 import type { ClickHouseLinkStore } from './ClickHouseLinkStore.ts';
 import type { ClickHouseOutboxStore } from './ClickHouseOutboxStore.ts';
 import { JiraConfigError, type JiraConfigInput, type JiraConfigStore } from './JiraConfigStore.ts';
-import { configInputSchema, configViewSchema, statusSchema, testInputSchema, testResultSchema } from './jiraSchemas.ts';
+import {
+  configInputSchema,
+  configViewSchema,
+  retryInputSchema,
+  retryResultSchema,
+  statusSchema,
+  testInputSchema,
+  testResultSchema,
+} from './jiraSchemas.ts';
 
 export interface JiraRouteOptions {
   config: JiraConfigStore;
@@ -20,7 +28,10 @@ export interface JiraRouteOptions {
 const TAGS = ['jira'];
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** GET/PUT/DELETE /integrations/jira, POST /integrations/jira/test, GET /integrations/jira/status (admin token). */
+/**
+ * GET/PUT/DELETE /integrations/jira, POST /integrations/jira/test, GET /integrations/jira/status,
+ * POST /integrations/jira/retry (admin token).
+ */
 export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, options) => {
   const { config, ticketing } = options;
   const admin = app.requireRole('admin');
@@ -118,7 +129,12 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
       onRequest: admin,
     },
     async () => {
-      const [queue, failures, links] = await Promise.all([options.outbox.counts(), options.outbox.failures(10), options.links.count()]);
+      const [queue, failures, waiting, links] = await Promise.all([
+        options.outbox.counts(),
+        options.outbox.failures(10),
+        options.outbox.waiting(10),
+        options.links.count(),
+      ]);
       const worker = ticketing.worker.status();
       const settings = config.current();
       return {
@@ -132,6 +148,7 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
         },
         queue: { ...queue, nextAttemptAt: iso(queue.nextAttemptAt) },
         failures: failures.map(jobView),
+        waiting: waiting.map(jobView),
         links,
         poll: {
           intervalSeconds: Math.round(options.pollIntervalMs / 1000),
@@ -140,6 +157,25 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
         },
       };
     },
+  );
+
+  app.post<{ Body: Record<string, never> | null }>(
+    '/integrations/jira/retry',
+    {
+      schema: {
+        summary: 'Queue again the Jira jobs waiting for a fix (after one made in Jira itself: a permission, a required field)',
+        description:
+          'Jobs Jira refused for a reason the settings cure (401, 403, 404, project, issue type, priority, a required field) wait. ' +
+          'Saving new settings queues them again by itself; this does it without a change, e.g. after a permission was granted in Jira. ' +
+          'A job whose ticket was filed meanwhile links it instead of filing another.',
+        tags: TAGS,
+        security: BEARER,
+        body: retryInputSchema,
+        response: { 200: retryResultSchema, ...errorResponses(400, 401, 403, 503) },
+      },
+      onRequest: admin,
+    },
+    async () => ({ requeued: await ticketing.worker.retryWaiting() }),
   );
 };
 

@@ -14,10 +14,17 @@ const configProperties = {
     type: 'string',
     // No user:password@ (the token has its own write-only field), no query or fragment.
     pattern: '^https?://[^\\s?#@/]+(/[^\\s?#]*)?$',
+    errorMessage: { pattern: 'must be the Jira site URL, like https://your-domain.atlassian.net, without a user, query or fragment' },
     maxLength: 500,
     description: 'The Jira site URL, e.g. https://your-domain.atlassian.net; a path prefix (proxy) is kept. No credentials in it.',
   },
-  email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 254, description: "The Jira account's e-mail." },
+  email: {
+    type: 'string',
+    pattern: '^[^\\s@]+@[^\\s@]+$',
+    errorMessage: { pattern: 'must be an e-mail address, like bot@example.com' },
+    maxLength: 254,
+    description: "The Jira account's e-mail.",
+  },
   apiToken: {
     type: 'string',
     minLength: 1,
@@ -25,7 +32,12 @@ const configProperties = {
     writeOnly: true,
     description: 'Write-only. Optional when one is saved and the site and e-mail stay the same.',
   },
-  projectKey: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,19}$' },
+  projectKey: {
+    type: 'string',
+    pattern: '^[A-Z][A-Z0-9_]{0,19}$',
+    errorMessage: { pattern: 'must look like POS: a capital letter, then up to 19 capitals, digits or _' },
+    description: 'The Jira project key, e.g. POS.',
+  },
   issueType: { type: 'string', minLength: 1, maxLength: 100, description: 'The issue type name, e.g. Bug.' },
   enabled: { type: 'boolean', description: 'false: nothing goes to Jira.' },
   autoCreate: { type: 'boolean', description: "Tickets for incidents whose rule's policy is auto." },
@@ -33,13 +45,16 @@ const configProperties = {
   labels: {
     type: 'array',
     maxItems: 20,
-    items: { type: 'string', pattern: '^\\S{1,255}$' },
+    items: { type: 'string', pattern: '^\\S{1,255}$', errorMessage: { pattern: 'must be a label of 1 to 255 characters without spaces' } },
     description: 'Added to every ticket besides stacklens, the error type and the fingerprint label.',
   },
   linkTemplate: {
     type: 'string',
     maxLength: 2000,
     pattern: '^(https?://\\S+)?$',
+    errorMessage: {
+      pattern: "must be an http(s) URL, like https://grafana.example.com/a/stacklens-stacklens-app/incident?id={incidentId}, or ''",
+    },
     description: 'The incident page in Grafana; {incidentId} and {fingerprint} are replaced. Empty: no link.',
   },
   onRegression: {
@@ -152,7 +167,12 @@ const job = {
     id: { type: 'string' },
     kind: { type: 'string', enum: ['create', 'comment', 'reopen'] },
     incidentId: { type: 'string' },
-    state: { type: 'string', enum: ['pending', 'running', 'done', 'failed'] },
+    state: {
+      type: 'string',
+      enum: ['pending', 'running', 'waiting', 'done', 'failed'],
+      description:
+        'waiting: Jira refused it for a reason the settings cure; queued again when they change, or by POST /integrations/jira/retry.',
+    },
     attempts: { type: 'integer' },
     nextAttemptAt: { type: 'string', format: 'date-time' },
     lastError: { type: 'string' },
@@ -164,19 +184,21 @@ export const jobSchema = job;
 
 export const statusSchema = {
   type: 'object',
-  required: ['configured', 'enabled', 'autoCreate', 'worker', 'queue', 'failures', 'links', 'poll'],
+  required: ['configured', 'enabled', 'autoCreate', 'worker', 'queue', 'failures', 'waiting', 'links', 'poll'],
   properties: {
     configured: { type: 'boolean' },
     enabled: { type: 'boolean' },
     autoCreate: { type: 'boolean' },
     worker: {
       type: 'object',
-      required: ['active', 'pausedUntil', 'jobsDone', 'jobsFailed', 'retries', 'lastError'],
+      required: ['active', 'pausedUntil', 'jobsDone', 'jobsFailed', 'jobsWaiting', 'jobsRequeued', 'retries', 'lastError'],
       properties: {
         active: { type: 'boolean', description: 'This receiver works the outbox now (it holds the lease).' },
         pausedUntil: { type: ['string', 'null'], format: 'date-time', description: 'Jira rate-limited the calls until then.' },
         jobsDone: { type: 'integer' },
         jobsFailed: { type: 'integer' },
+        jobsWaiting: { type: 'integer', description: 'Jobs this receiver set waiting for a settings fix since it started.' },
+        jobsRequeued: { type: 'integer', description: 'Waiting jobs this receiver queued again (settings changed, or a retry).' },
         retries: { type: 'integer' },
         lastError: {
           type: ['object', 'null'],
@@ -187,16 +209,22 @@ export const statusSchema = {
     },
     queue: {
       type: 'object',
-      required: ['pending', 'running', 'done', 'failed', 'nextAttemptAt'],
+      required: ['pending', 'running', 'waiting', 'done', 'failed', 'nextAttemptAt'],
       properties: {
         pending: { type: 'integer' },
         running: { type: 'integer' },
+        waiting: { type: 'integer', description: 'Jobs waiting for the Jira settings to be fixed (see waiting).' },
         done: { type: 'integer' },
         failed: { type: 'integer' },
         nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
       },
     },
     failures: { type: 'array', description: 'The latest failed jobs, newest first.', items: job },
+    waiting: {
+      type: 'array',
+      description: 'The oldest jobs waiting for a settings fix (up to 10): lastError says what Jira answered and what to fix.',
+      items: job,
+    },
     links: { type: 'integer', description: 'Incidents linked to a Jira issue.' },
     poll: {
       type: 'object',
@@ -209,3 +237,12 @@ export const statusSchema = {
     },
   },
 } as const;
+
+export const retryResultSchema = {
+  type: 'object',
+  required: ['requeued'],
+  properties: { requeued: { type: 'integer', description: 'Waiting jobs queued again.' } },
+} as const;
+
+/** The retry takes no settings: an empty object, or no body. */
+export const retryInputSchema = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;

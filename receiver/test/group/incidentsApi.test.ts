@@ -74,7 +74,7 @@ describe('GET /api/incidents', () => {
       count: 3,
       service: 'demo-pos',
       storeCounts: { STORE_001: 2, STORE_002: 1 },
-      kioskCounts: { KIOSK_001: 1, KIOSK_002: 1, KIOSK_007: 1 },
+      kioskCounts: { 'STORE_001/KIOSK_001': 1, 'STORE_001/KIOSK_002': 1, 'STORE_002/KIOSK_007': 1 },
       regressions: 0,
     });
     expect(byType.MISSING_PRICE!.fingerprint).toBe(byType.MISSING_PRICE!.id);

@@ -48,8 +48,19 @@ describe('ClickHouseOutboxStore', () => {
     expect((await outbox.due(T + 10, 10)).map((j) => j.id)).toEqual(['b']);
     expect(await outbox.nextDue()).toBe(T + 1);
     await outbox.put({ ...job('b', 'fp2', T + 1), state: 'failed', lastError: 'Jira answered 400', updatedAt: T + 50 });
-    expect(await outbox.counts()).toEqual({ pending: 1, running: 0, done: 1, failed: 1, nextAttemptAt: T + 60_000 });
+    expect(await outbox.counts()).toEqual({ pending: 1, running: 0, waiting: 0, done: 1, failed: 1, nextAttemptAt: T + 60_000 });
     expect((await outbox.failures(5)).map((j) => [j.id, j.lastError])).toEqual([['b', 'Jira answered 400']]);
+  });
+
+  it('lists the jobs waiting for a settings fix, oldest first, and counts them; a waiting job is not due', async () => {
+    await outbox.put({ ...job('w2', 'fp5', T + 30), state: 'waiting', lastError: 'Jira answered 401' });
+    await outbox.put({ ...job('w1', 'fp4', T + 20), state: 'waiting', lastError: 'Jira answered 403' });
+    expect((await outbox.waiting(10)).map((j) => j.id)).toEqual(['w1', 'w2']);
+    expect((await outbox.waiting(1)).map((j) => j.id)).toEqual(['w1']);
+    expect(await outbox.counts()).toMatchObject({ waiting: 2 });
+    expect((await outbox.due(T + 1_000_000, 10)).map((j) => j.id)).not.toContain('w1');
+    await outbox.put({ ...job('w1', 'fp4', T + 20), state: 'pending' });
+    expect((await outbox.waiting(10)).map((j) => j.id)).toEqual(['w2']);
   });
 
   it('answers the latest job of a fingerprint by kind', async () => {

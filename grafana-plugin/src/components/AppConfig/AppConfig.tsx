@@ -2,6 +2,7 @@ import type { AppPluginMeta, PluginConfigPageProps } from '@grafana/data';
 import { Alert } from '@grafana/ui';
 import type { AppSettings } from '../../types.ts';
 import { JiraSettingsForm } from './JiraSettingsForm.tsx';
+import { JiraWaitingJobs } from './JiraWaitingJobs.tsx';
 import { ReceiverSettings, type PluginSettingsUpdate } from './ReceiverSettings.tsx';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {
@@ -24,7 +25,10 @@ export function AppConfig({ plugin, saveSettings }: AppConfigProps) {
         onSave={saveSettings}
       />
       {configured ? (
-        <JiraSettingsForm />
+        <>
+          <JiraSettingsForm />
+          <JiraWaitingJobs />
+        </>
       ) : (
         <Alert severity="info" title="Jira settings">
           Save the receiver’s URL and tokens first: the Jira settings live in the receiver and are edited through it.

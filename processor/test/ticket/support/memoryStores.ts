@@ -31,12 +31,18 @@ export class MemoryOutbox implements OutboxStore {
       .sort((a, b) => b.createdAt - a.createdAt)[0];
   }
   async counts(): Promise<OutboxCounts> {
-    const counts: OutboxCounts = { pending: 0, running: 0, done: 0, failed: 0 };
+    const counts: OutboxCounts = { pending: 0, running: 0, waiting: 0, done: 0, failed: 0 };
     for (const job of this.jobs.values()) counts[job.state] += 1;
     return counts;
   }
   async failures(limit: number) {
     return [...this.jobs.values()].filter((job) => job.state === 'failed').slice(0, limit);
+  }
+  async waiting(limit: number) {
+    return [...this.jobs.values()]
+      .filter((job) => job.state === 'waiting')
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit);
   }
   ofKind(kind: JobKind): OutboxJob[] {
     return [...this.jobs.values()].filter((job) => job.kind === kind);
@@ -88,6 +94,7 @@ export function memoryContext(settings: JiraSettings | undefined, incidents = ne
   const events: UnsequencedLiveEvent[] = [];
   const resolved: string[] = [];
   const errors: Array<{ error: unknown; what: string }> = [];
+  const notices: string[] = [];
   const holder = { settings };
   const context: TicketContext = {
     settings: { current: () => holder.settings },
@@ -98,6 +105,7 @@ export function memoryContext(settings: JiraSettings | undefined, incidents = ne
     incidentFor: async (id) => incidents.get(id),
     resolveIncident: async (id) => void resolved.push(id),
     onError: (error, what) => void errors.push({ error, what }),
+    notice: (message) => void notices.push(message),
   };
-  return { context, outbox, links, audit, events, resolved, errors, incidents, holder };
+  return { context, outbox, links, audit, events, resolved, errors, notices, incidents, holder };
 }
