@@ -182,8 +182,8 @@ StackLens is running: POS → ${withCollector ? `Collector (${BINARY_PATH}) → 
   AI analysis         ${integrations.ai}
   Jira                ${integrations.jira}
 The Grafana plugin's pages without Grafana (another terminal):
-  STACKLENS_VIEWER_TOKEN=<viewer> STACKLENS_EDITOR_TOKEN=<editor> STACKLENS_ADMIN_TOKEN=<admin> npm run harness -w @stacklens/grafana-plugin
-    → http://127.0.0.1:5173/ (tokens printed above; /login?user=viewer|editor|admin switches the Grafana role)
+  npm run harness -w @stacklens/grafana-plugin   (it reads the tokens from ${dataDir}/api-tokens.json)
+    → http://127.0.0.1:5173/ (/login?user=viewer|editor|admin switches the Grafana role)
 Break a sale yourself: npm run test-errors -- --scenario missing-price --store STORE_001 --count 5
 Watch a ticket filed without a Jira site: npm run jira:double (another terminal), then paste the settings it prints.
 Press Ctrl-C to stop.

@@ -5,12 +5,14 @@
  * Grafana's. Three users (viewer, editor, admin) with those org roles; a browser is signed in as
  * admin unless it opens /login?user=viewer (or editor).
  *
- *   STACKLENS_RECEIVER_URL=http://127.0.0.1:4318 STACKLENS_VIEWER_TOKEN=… STACKLENS_EDITOR_TOKEN=… \
- *   STACKLENS_ADMIN_TOKEN=… npm run harness -w @stacklens/grafana-plugin
+ *   npm run harness -w @stacklens/grafana-plugin
+ *
+ * The tokens come from STACKLENS_VIEWER_TOKEN, STACKLENS_EDITOR_TOKEN and STACKLENS_ADMIN_TOKEN, else from the
+ * tokens file `npm start` generates (`$STACKLENS_DATA_DIR/api-tokens.json`, `./data` at the repository's root).
  */
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { GrafanaServer, type PluginJson } from './grafana/grafanaServer.ts';
@@ -84,13 +86,34 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const receiverUrl = process.env.STACKLENS_RECEIVER_URL ?? 'http://127.0.0.1:4318';
-  const { STACKLENS_VIEWER_TOKEN: viewer, STACKLENS_EDITOR_TOKEN: editor, STACKLENS_ADMIN_TOKEN: admin } = process.env;
+  const { viewer, editor, admin } = receiverTokens();
   if (!viewer || !editor || !admin) {
     console.error(
-      'Set STACKLENS_VIEWER_TOKEN, STACKLENS_EDITOR_TOKEN and STACKLENS_ADMIN_TOKEN to the receiver’s tokens (printed by npm start, or in data/api-tokens.json).',
+      `No receiver tokens: start StackLens first (npm start writes ${tokensFile()}), or set STACKLENS_VIEWER_TOKEN, STACKLENS_EDITOR_TOKEN and STACKLENS_ADMIN_TOKEN.`,
     );
     process.exit(1);
   }
   const harness = await startHarness({ receiverUrl, tokens: { viewer, editor, admin }, port: Number(process.env.HARNESS_PORT ?? 5173) });
   console.log(`StackLens plugin harness on ${harness.url}/live (receiver ${receiverUrl}); /login?user=viewer|editor|admin to switch`);
+}
+
+function tokensFile(): string {
+  // As `npm start` sees it: relative to the repository's root.
+  return join(resolve(ROOT, '..', '..', process.env.STACKLENS_DATA_DIR ?? 'data'), 'api-tokens.json');
+}
+
+/** The tokens from the environment, each missing one from the receiver's tokens file when there is one. */
+function receiverTokens(): { viewer?: string; editor?: string; admin?: string } {
+  let file: { viewer?: string; editor?: string; admin?: string } = {};
+  try {
+    file = JSON.parse(readFileSync(tokensFile(), 'utf8')) as typeof file;
+  } catch {
+    // No file (the receiver has not run here, or its tokens come from the environment).
+  }
+  const env = process.env;
+  return {
+    viewer: env.STACKLENS_VIEWER_TOKEN || file.viewer,
+    editor: env.STACKLENS_EDITOR_TOKEN || file.editor,
+    admin: env.STACKLENS_ADMIN_TOKEN || file.admin,
+  };
 }
