@@ -37,6 +37,8 @@ const inputSchema = {
       type: 'string',
       minLength: 1,
       maxLength: 2_000,
+      // An http(s) URL with a host, an optional port and path, nothing else (no credentials, query or fragment).
+      pattern: "^https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
       description:
         'An OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, LM Studio…), e.g. http://127.0.0.1:11434/v1; OpenAI when absent.',
     },
@@ -121,7 +123,7 @@ export const aiRoutes: FastifyPluginAsync<AiRouteOptions> = async (app, { config
         tags: TAGS,
         security: BEARER,
         body: inputSchema,
-        response: { 200: viewSchema, ...errorResponses(400, 401, 403, 503) },
+        response: { 200: viewSchema, ...errorResponses(400, 401, 403, 409, 503) },
       },
       onRequest: admin,
     },
@@ -154,6 +156,6 @@ function withStatus(current: ReturnType<AiRouteOptions['status']>) {
 }
 
 function asApiError(error: unknown): never {
-  if (error instanceof AiConfigError) throw new ApiError('VALIDATION_FAILED', error.message);
+  if (error instanceof AiConfigError) throw new ApiError(error.conflict ? 'CONFLICT' : 'VALIDATION_FAILED', error.message);
   throw new ApiError('STORE_UNAVAILABLE', 'the settings store is unavailable; nothing was changed');
 }

@@ -5,6 +5,7 @@ import { apiErrorBody, apiErrorHandler } from './apiErrorHandler.ts';
 import type { ApiTokens } from './apiTokens.ts';
 import { authPlugin } from './auth.ts';
 import { addSharedSchemas, BEARER, errorResponses } from './schemas.ts';
+import { answerMethodNotAllowed } from './methodNotAllowed.ts';
 
 export interface RestApiOptions {
   tokens: Pick<ApiTokens, 'viewer' | 'editor' | 'admin'>;
@@ -39,6 +40,7 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) 
   await app.register(authPlugin, { tokens: options.tokens });
   addSharedSchemas(app);
   app.setErrorHandler(apiErrorHandler);
+  answerMethodNotAllowed(app);
   app.setNotFoundHandler((request, reply) => {
     const error = new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
     return reply.code(error.statusCode).send(apiErrorBody(error));
