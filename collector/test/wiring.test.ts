@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@stacklens/receiver';
+import { ApiTokensError, ConfigError, loadApiTokens, loadConfig } from '@stacklens/receiver';
 import { BINARY_PATH, CONFIG_PATH } from '../src/paths.ts';
 import {
   collectorVariables,
@@ -377,10 +377,26 @@ describe('.env.example', () => {
     expect(() => interpolate(readText('docker-compose.yml'), filledEnv)).not.toThrow();
   });
 
-  it('has placeholders, not tokens, for the four tokens', () => {
+  it('has placeholders the receiver refuses, saying how to generate a token, for the four tokens', () => {
     for (const name of ['STACKLENS_VIEWER_TOKEN', 'STACKLENS_EDITOR_TOKEN', 'STACKLENS_ADMIN_TOKEN', 'STACKLENS_INGEST_TOKEN']) {
       expect(envExample.get(name), name).toMatch(/^replace-me/);
     }
+    const example = Object.fromEntries(envExample);
+    expect(() => loadApiTokens(example, '/nonexistent')).toThrow(ApiTokensError);
+    expect(() => loadApiTokens(example, '/nonexistent')).toThrow(/placeholder of .env.example.*openssl rand -hex 24/);
+    expect(() => loadConfig(example)).toThrow(ConfigError);
+    expect(() => loadConfig(example)).toThrow(/STACKLENS_INGEST_TOKEN is the placeholder.*openssl rand -hex 24/);
+    // The earlier example's tokens, still in some .env files, are refused too.
+    expect(() =>
+      loadApiTokens(
+        {
+          STACKLENS_VIEWER_TOKEN: 'change-me-viewer-token-0123456789',
+          STACKLENS_EDITOR_TOKEN: 'change-me-editor-token-0123456789',
+          STACKLENS_ADMIN_TOKEN: 'change-me-admin-token-0123456789',
+        },
+        '/nonexistent',
+      ),
+    ).toThrow(ApiTokensError);
   });
 });
 

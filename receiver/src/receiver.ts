@@ -40,6 +40,7 @@ import { createJiraIntegration } from './ticket/jiraIntegration.ts';
 import { clientErrorHandler } from './http/clientErrorHandler.ts';
 import { serverWithLimits } from './http/serverFactory.ts';
 import { secureDataDir } from './settings/dataDirModes.ts';
+import { validatorCompiler } from './http/validatorCompiler.ts';
 
 export interface Receiver {
   app: FastifyInstance;
@@ -127,6 +128,7 @@ async function assemble(
     // ajv-errors: a schema's errorMessage says in words what a pattern means (it needs allErrors).
     ajv: { customOptions: { removeAdditional: false, allErrors: true }, plugins: [(ajv) => ajvErrors.default(ajv)] },
   });
+  app.setValidatorCompiler(validatorCompiler());
   const bus = new LiveEventBus({
     onListenerError: (error) => app.log.warn({ err: error }, 'a live-feed listener failed'),
   });

@@ -38,7 +38,8 @@ const inputSchema = {
       minLength: 1,
       maxLength: 2_000,
       // An http(s) URL with a host, an optional port and path, nothing else (no credentials, query or fragment).
-      pattern: "^https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
+      pattern:
+        "^https?://(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
       description:
         'An OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, LM Studio…), e.g. http://127.0.0.1:11434/v1; OpenAI when absent.',
     },

@@ -2,9 +2,12 @@ import { SEVERITIES } from '@stacklens/processor';
 
 /** JSON schemas of the Jira routes: the contract and the OpenAPI document. */
 
-/** An http(s) URL with a host and an optional port and path, nothing else. */
+/**
+ * An http(s) URL with a host name (ASCII: IDNs as punycode; the last label starting with a letter)
+ * or an IPv4 address, an optional port and path, nothing else — what the URL parser and jira.js take.
+ */
 export const URL_PATTERN =
-  "^https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$";
+  "^https?://(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$";
 
 const priorityMap = {
   type: 'object',

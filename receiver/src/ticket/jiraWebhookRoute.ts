@@ -91,8 +91,6 @@ export const jiraWebhookRoute: FastifyPluginAsync<JiraWebhookOptions> = async (a
       },
       // Before the body is read: nothing is parsed for a caller that cannot be Jira.
       onRequest: async (request) => {
-        if (!secret())
-          throw new ApiError('NOT_FOUND', 'the Jira webhook is off: set JIRA_WEBHOOK_SECRET or webhookSecret in the Jira configuration');
         if ('secret' in (request.query as object)) {
           throw new ApiError(
             'UNAUTHORIZED',
@@ -103,6 +101,8 @@ export const jiraWebhookRoute: FastifyPluginAsync<JiraWebhookOptions> = async (a
         if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
           throw new ApiError('UNAUTHORIZED', 'an X-Hub-Signature: sha256=<HMAC-SHA256 of the body> header is required');
         }
+        if (!secret())
+          throw new ApiError('NOT_FOUND', 'the Jira webhook is off: set JIRA_WEBHOOK_SECRET or webhookSecret in the Jira configuration');
       },
       preValidation: async (request) => {
         const signature = SIGNATURE.exec(request.headers['x-hub-signature'] as string)![1]!.toLowerCase();

@@ -1,0 +1,20 @@
+import { Ajv, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS: its default export is the function.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/**
+ * Request validation as Fastify's default, with one difference: a JSON body keeps its types.
+ * Fastify coerces every part (`coerceTypes: 'array'`), which is right for the query string,
+ * path and headers — they arrive as text — but turns a body's `"priority": 3` into "3" and lets
+ * through what the schema, and so the OpenAPI document, refuses.
+ */
+export function validatorCompiler(): FastifySchemaCompiler<unknown> {
+  // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
+  const options: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
+  const text = addFormats(new Ajv({ ...options, coerceTypes: 'array' }));
+  const json = addFormats(new Ajv({ ...options, coerceTypes: false }));
+  return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
+}
