@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,9 @@ import { loadConfig } from '../../src/config.ts';
 import { openStore } from '../../src/migrations.ts';
 import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import { SecretBox } from '../../src/settings/SecretBox.ts';
+import { LogStore } from '../../src/store/LogStore.ts';
+import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
+import { closedPort } from '../support/network.ts';
 
 /*
  * Finding 5: rewriting only the stored baseUrl sent the Jira token to another host. Finding 6:
@@ -72,6 +75,15 @@ const jiraSettings = (baseUrl: string, extra: object = {}) => ({
   autoCreate: false,
   ...extra,
 });
+
+/** One OTLP/JSON export request with a record. */
+function otlpJsonRequest(): string {
+  return JSON.stringify({
+    resourceLogs: [
+      { resource: {}, scopeLogs: [{ scope: {}, logRecords: [{ timeUnixNano: `${Date.now()}000000`, body: { stringValue: 'x' } }] }] },
+    ],
+  });
+}
 
 const basicToken = Buffer.from(`bot@example.com:${JIRA_TOKEN}`).toString('base64');
 const sites: Site[] = [];
@@ -245,6 +257,52 @@ describe('what callers without the right token see, and bad input', () => {
       jiraSettings('https://example.atlassian.net', { email: 'a@b.c' }),
     );
     expect(response.statusCode).toBe(400);
+  });
+
+  it('tells an ingest client whose records could not be stored to retry, not what the store said', async () => {
+    const port = await closedPort();
+    const down = new LogStore(
+      new HttpTransport({ url: `http://127.0.0.1:${port}`, username: 'default', password: '', requestTimeoutMs: 2_000 }),
+      'stacklens',
+    );
+    const unreachable = await createReceiver(loadConfig({ STACKLENS_DATA_DIR: join(root, 'down'), STACKLENS_SECRET_KEY: SECRET_KEY }), {
+      store: down,
+    });
+    try {
+      const response = await unreachable.app.inject({
+        method: 'POST',
+        url: '/v1/logs',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.parse(otlpJsonRequest()),
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ code: 14, message: 'the log store is unavailable: retry later' });
+      expect(response.body).not.toMatch(new RegExp(`ECONNREFUSED|${port}|127\\.0\\.0\\.1`));
+    } finally {
+      await unreachable.close();
+      await down.close();
+    }
+  });
+
+  it('logs no Authorization header of a request it could not parse, even at trace level', async () => {
+    await receiver.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = receiver.app.server.address() as AddressInfo;
+    const bearer = 'bearer-token-that-must-not-be-logged-4711';
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        // A header line Node's parser refuses: Fastify's client-error handler logs the raw request.
+        socket.write(`GET /api/stats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\r\nBad Header\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logLines.some((line) => line.includes('client error'))).toBe(true);
+    // Fastify's own handler logs the request's raw bytes (`rawPacket`, a byte array: the header in it, encoded).
+    expect(logLines.filter((line) => line.includes(bearer) || line.includes('rawPacket'))).toEqual([]);
   });
 
   it('keeps the data path out of /health', async () => {
