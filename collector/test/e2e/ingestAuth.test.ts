@@ -2,7 +2,8 @@ import { afterAll, expect, it } from 'vitest';
 import { repoPath } from '../support/configFiles.ts';
 import { describeWithCollector } from '../support/collectorBinary.ts';
 import { collectorPorts, scratchDir, startTestCollector } from '../support/pipeline.ts';
-import { freePort, waitFor } from '../support/ports.ts';
+import { freePort } from '@stacklens/test-support/network';
+import { waitFor } from '../support/waitFor.ts';
 import { startReceiver } from '../support/services.ts';
 
 const scratch = scratchDir('ingest-auth');

@@ -11,7 +11,7 @@ import { createReceiver, type Receiver } from '../../src/receiver.ts';
 import { SecretBox } from '../../src/settings/SecretBox.ts';
 import { LogStore } from '../../src/store/LogStore.ts';
 import { HttpTransport } from '../../src/store/transports/HttpTransport.ts';
-import { closedPort } from '../support/network.ts';
+import { closedPort } from '@stacklens/test-support/network';
 
 /*
  * Finding 5: rewriting only the stored baseUrl sent the Jira token to another host. Finding 6:
