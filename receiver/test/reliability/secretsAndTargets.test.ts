@@ -164,15 +164,23 @@ describe('outbound calls to admin-set URLs', () => {
   afterAll(async () => receiver?.close());
 
   const port = () => new URL(target.url).port;
+  /** Private addresses a URL may name: refused by the outbound policy, with the variable that would allow them. */
   const privateUrls = () => [
     `http://127.0.0.1:${port()}`,
-    `http://[::1]:${port()}`,
-    `http://0x7f.1:${port()}`,
-    `http://2130706433:${port()}`,
+    `http://127.1.2.3:${port()}`,
     `http://localhost:${port()}`,
     'http://169.254.169.254',
     'http://10.0.0.1',
+    'http://172.16.0.1',
     'http://192.168.1.1',
+    'http://100.64.0.1',
+    'http://0.0.0.0',
+  ];
+  /** The same in notations the schema's URL pattern already refuses (IPv6 literals, numeric hosts). */
+  const otherNotations = () => [
+    `http://[::1]:${port()}`,
+    `http://0x7f.1:${port()}`,
+    `http://2130706433:${port()}`,
     'http://[fd00:ec2::254]',
   ];
 
@@ -183,6 +191,10 @@ describe('outbound calls to admin-set URLs', () => {
       expect(saved.json().message, url).toMatch(/STACKLENS_ALLOW_PRIVATE_TARGETS=true/);
       const tested = await call(receiver, 'POST', '/api/integrations/jira/test', jiraSettings(url));
       expect(tested.statusCode, url).toBe(400);
+    }
+    for (const url of otherNotations()) {
+      expect((await call(receiver, 'PUT', '/api/integrations/jira', jiraSettings(url))).statusCode, url).toBe(400);
+      expect((await call(receiver, 'POST', '/api/integrations/jira/test', jiraSettings(url))).statusCode, url).toBe(400);
     }
     expect(target.requests).toEqual([]);
   });
@@ -197,6 +209,15 @@ describe('outbound calls to admin-set URLs', () => {
       expect(saved.statusCode, url).toBe(400);
       expect(saved.json().message, url).toMatch(/STACKLENS_ALLOW_PRIVATE_TARGETS=true/);
     }
+    for (const url of otherNotations()) {
+      const saved = await call(receiver, 'PUT', '/api/integrations/ai', {
+        provider: 'openai',
+        baseUrl: `${url}/v1`,
+        apiKey: 'sk-hardening-0123456789abcdef',
+      });
+      expect(saved.statusCode, url).toBe(400);
+    }
+    expect(target.requests).toEqual([]);
   });
 });
 
