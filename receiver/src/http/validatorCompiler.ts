@@ -1,4 +1,5 @@
 import { Ajv, type Options } from 'ajv';
+import ajvErrors from 'ajv-errors';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -13,8 +14,14 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
  */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
-  const options: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
-  const text = addFormats(new Ajv({ ...options, coerceTypes: 'array' }));
-  const json = addFormats(new Ajv({ ...options, coerceTypes: false }));
+  // ajv-errors: a schema's errorMessage says in words what a pattern means (it needs allErrors).
+  const options: Options = { removeAdditional: false, useDefaults: true, allErrors: true, strict: false };
+  const build = (coerceTypes: Options['coerceTypes']) => {
+    const ajv = addFormats(new Ajv({ ...options, coerceTypes }));
+    ajvErrors.default(ajv);
+    return ajv;
+  };
+  const text = build('array');
+  const json = build(false);
   return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
 }
