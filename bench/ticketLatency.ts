@@ -34,6 +34,8 @@ async function main(): Promise<void> {
       STACKLENS_DATA_DIR: dataDir,
       RECEIVER_PORT: '0',
       CLICKHOUSE_DATABASE: 'ticketlatency',
+      // The Jira double listens on 127.0.0.1.
+      STACKLENS_ALLOW_PRIVATE_TARGETS: 'true',
       JIRA_BASE_URL: jira.url,
       JIRA_EMAIL: 'bench@example.com',
       JIRA_API_TOKEN: 'bench-token',

@@ -13,6 +13,7 @@ const CODE = [
   'collector/test/support/collectorBinary.ts',
   'grafana-plugin/harness',
   'grafana-plugin/test/browser/liveToTicket.test.ts',
+  'receiver/test/reliability/schemathesis.test.ts',
 ];
 
 function documented(): Map<string, string> {
@@ -28,7 +29,9 @@ function documented(): Map<string, string> {
 function readEverywhere(): Map<string, string[]> {
   const reads = environmentReads(sourceFiles(CODE));
   const add = (name: string, where: string) => reads.set(name, [...(reads.get(name) ?? []), where]);
-  for (const name of collectorVariables(readText('otel-collector-config.yaml')).keys()) add(name, 'otel-collector-config.yaml');
+  for (const file of ['otel-collector-config.yaml', 'otel-collector-ingest-auth.yaml']) {
+    for (const name of collectorVariables(readText(file)).keys()) add(name, file);
+  }
   for (const name of substitutedVariables(readText('docker-compose.yml'))) add(name, 'docker-compose.yml');
   for (const file of yamlFiles('grafana-plugin/provisioning')) {
     for (const name of substitutedVariables(readText(file))) add(name, file);

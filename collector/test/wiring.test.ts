@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@stacklens/receiver';
+import { ApiTokensError, ConfigError, loadApiTokens, loadConfig } from '@stacklens/receiver';
 import { BINARY_PATH, CONFIG_PATH } from '../src/paths.ts';
 import {
   collectorVariables,
@@ -51,12 +51,23 @@ const TYPES_OF_MODULE: Record<string, string[]> = {
   'go.opentelemetry.io/collector/exporter/debugexporter': ['debug'],
   'github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage': ['file_storage'],
   'github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension': ['health_check'],
+  'github.com/open-telemetry/opentelemetry-collector-contrib/extension/bearertokenauthextension': ['bearertokenauth'],
 };
 
 const config = readYaml<CollectorConfig>('otel-collector-config.yaml');
+const ingestAuth = readYaml<IngestAuthOverlay>('otel-collector-ingest-auth.yaml');
 const manifest = readYaml<Manifest>('collector/builder-config.yaml');
 const envExample = readDotenv('.env.example');
-const compose = parse(interpolate(readText('docker-compose.yml'), envExample)) as ComposeFile;
+/** The passwords .env.example leaves empty (compose refuses to start without them), as an operator fills them in. */
+const REQUIRED_PASSWORDS = ['CLICKHOUSE_PASSWORD', 'CLICKHOUSE_GRAFANA_PASSWORD', 'GRAFANA_ADMIN_PASSWORD'];
+const filledEnv = new Map([...envExample, ...REQUIRED_PASSWORDS.map((name) => [name, `${name.toLowerCase()}-filled-in`] as const)]);
+const compose = parse(interpolate(readText('docker-compose.yml'), filledEnv)) as ComposeFile;
+
+interface IngestAuthOverlay {
+  extensions: Record<string, { scheme?: string; token?: string }>;
+  receivers: { otlp: { protocols: Record<string, { auth?: { authenticator?: string } }> } };
+  service: { extensions: string[] };
+}
 
 function typeOf(componentId: string): string {
   return componentId.split('/')[0]!;
@@ -150,7 +161,9 @@ describe('otel-collector-config.yaml', () => {
   it.runIf(existsSync(BINARY_PATH))('is valid for our build, whose components are exactly the manifest’s', () => {
     const storage = mkdtempSync(join(tmpdir(), 'collector-validate-'));
     try {
-      execFileSync(BINARY_PATH, ['validate', '--config', CONFIG_PATH], { env: { ...process.env, COLLECTOR_STORAGE_DIR: storage } });
+      const env = { ...process.env, COLLECTOR_STORAGE_DIR: storage, STACKLENS_INGEST_TOKEN: 'validate-ingest-token-0123456789' };
+      execFileSync(BINARY_PATH, ['validate', '--config', CONFIG_PATH], { env });
+      execFileSync(BINARY_PATH, ['validate', '--config', CONFIG_PATH, '--config', repoPath('otel-collector-ingest-auth.yaml')], { env });
     } finally {
       rmSync(storage, { recursive: true, force: true });
     }
@@ -162,6 +175,30 @@ describe('otel-collector-config.yaml', () => {
           .sort(),
       );
     }
+  });
+});
+
+describe('otel-collector-ingest-auth.yaml', () => {
+  it('puts one bearer-token authenticator, of a type our build has, on both OTLP protocols', () => {
+    const [id, ...others] = Object.keys(ingestAuth.extensions);
+    expect(others).toEqual([]);
+    expect(moduleTypes('extensions')).toContain(typeOf(id!));
+    expect(ingestAuth.extensions[id!]).toEqual({ scheme: 'Bearer', token: '${env:STACKLENS_INGEST_TOKEN}' });
+    expect(Object.keys(ingestAuth.receivers.otlp.protocols).sort()).toEqual(
+      Object.keys((config.receivers.otlp as IngestAuthOverlay['receivers']['otlp']).protocols).sort(),
+    );
+    for (const [protocol, settings] of Object.entries(ingestAuth.receivers.otlp.protocols)) {
+      expect(settings.auth?.authenticator, protocol).toBe(id);
+    }
+  });
+
+  it('keeps the base configuration’s extensions: merged configurations replace lists', () => {
+    expect(ingestAuth.service.extensions).toEqual([...config.service.extensions, Object.keys(ingestAuth.extensions)[0]]);
+  });
+
+  it('takes the token the exporter sends on to the receiver', () => {
+    const exporter = config.exporters['otlp_http/stacklens'] as { headers: Record<string, string> };
+    expect(exporter.headers.Authorization).toBe('Bearer ${env:STACKLENS_INGEST_TOKEN:-}');
   });
 });
 
@@ -225,7 +262,7 @@ describe('docker-compose.yml', () => {
     // The persistent queue lives on a named volume, so a restarted container finds it.
     const storageVolume = collector.volumes!.find((volume) => volume.split(':')[1] === env('collector').COLLECTOR_STORAGE_DIR);
     expect(Object.keys(compose.volumes)).toContain(storageVolume?.split(':')[0]);
-    const published = collector.ports!.map((port) => port.split(':')[1]);
+    const published = collector.ports!.map((port) => port.split(':').at(-1));
     expect(published).toEqual(
       expect.arrayContaining([
         env('collector').COLLECTOR_OTLP_HTTP_PORT,
@@ -240,7 +277,7 @@ describe('docker-compose.yml', () => {
     expect(env('collector').STACKLENS_RECEIVER_URL).toBe(`http://receiver:${env('receiver').RECEIVER_PORT}`);
     expect(env('receiver').CLICKHOUSE_URL).toBe('http://clickhouse:8123');
     expect(env('traffic').POS_URL).toBe(`http://pos:${env('pos').POS_PORT}`);
-    expect(service('receiver').ports).toContain(`${envExample.get('RECEIVER_PORT')}:${env('receiver').RECEIVER_PORT}`);
+    expect(service('receiver').ports).toContain(`127.0.0.1:${envExample.get('RECEIVER_PORT')}:${env('receiver').RECEIVER_PORT}`);
     expect(env('collector').POS_LOG_FILE?.startsWith('/var/log/stacklens/')).toBe(true);
     expect(service('pos').volumes).toContain('pos-logs:/var/log/stacklens');
     expect(service('collector').volumes).toContain('pos-logs:/var/log/stacklens:ro');
@@ -270,6 +307,47 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml: exposure', () => {
+  it('publishes every port on STACKLENS_PUBLISH_ADDRESS, 127.0.0.1 unless told otherwise', () => {
+    const raw = parse(readText('docker-compose.yml')) as ComposeFile;
+    expect(envExample.get('STACKLENS_PUBLISH_ADDRESS')).toBe('127.0.0.1');
+    for (const [name, { ports = [] }] of Object.entries(raw.services)) {
+      for (const port of ports) expect(port, name).toMatch(/^\$\{STACKLENS_PUBLISH_ADDRESS:-127\.0\.0\.1\}:/);
+    }
+    for (const [name, { ports = [] }] of Object.entries(compose.services)) {
+      for (const port of ports) expect(port.split(':')[0], name).toBe('127.0.0.1');
+    }
+    // ClickHouse is reached by the other containers only.
+    expect(service('clickhouse').ports).toBeUndefined();
+  });
+
+  it('gives Grafana’s datasource the read-only ClickHouse user, never the receiver’s', () => {
+    expect(env('grafana').CLICKHOUSE_USER).toBe(envExample.get('CLICKHOUSE_GRAFANA_USER'));
+    expect(env('grafana').CLICKHOUSE_USER).not.toBe(env('receiver').CLICKHOUSE_USER);
+    expect(env('grafana').CLICKHOUSE_PASSWORD).toBe(filledEnv.get('CLICKHOUSE_GRAFANA_PASSWORD'));
+    expect(env('clickhouse')).toMatchObject({ CLICKHOUSE_GRAFANA_USER: env('grafana').CLICKHOUSE_USER });
+    expect(service('clickhouse').volumes).toContain('./deploy/clickhouse-init:/docker-entrypoint-initdb.d:ro');
+    const script = readText('deploy/clickhouse-init/10-grafana-reader.sh');
+    expect(script).toMatch(/SETTINGS readonly = 1, max_execution_time CHANGEABLE_IN_READONLY/);
+    expect(script).toMatch(/GRANT SELECT ON \$\{database\}\.\* TO \$\{reader\}/);
+    expect(script).toContain(`database=${env('receiver').CLICKHOUSE_DATABASE}`);
+  });
+
+  it('puts the ingest token on the Collector’s OTLP receivers, and the POS sends it', () => {
+    const collector = service('collector');
+    const overlay = collector.command!.find((argument) => argument.includes('ingest-auth'))!.slice('--config='.length);
+    expect(collector.volumes).toContain(`./otel-collector-ingest-auth.yaml:${overlay}:ro`);
+    const token = env('receiver').STACKLENS_INGEST_TOKEN;
+    expect(env('collector').STACKLENS_INGEST_TOKEN).toBe(token);
+    expect(env('pos').OTEL_EXPORTER_OTLP_HEADERS).toBe(`Authorization=Bearer%20${token}`);
+  });
+
+  it('takes Grafana’s admin password from .env: no default', () => {
+    expect(env('grafana').GF_SECURITY_ADMIN_PASSWORD).toBe(filledEnv.get('GRAFANA_ADMIN_PASSWORD'));
+    expect(readText('docker-compose.yml')).toContain('GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD:?');
+  });
+});
+
 describe('.env.example', () => {
   const substituted = substitutedVariables(readText('docker-compose.yml'));
 
@@ -284,11 +362,41 @@ describe('.env.example', () => {
     ).toEqual([]);
   });
 
-  it('fills the variables compose requires', () => {
-    expect(() => interpolate(readText('docker-compose.yml'), new Map())).toThrow(
-      /STACKLENS_VIEWER_TOKEN|STACKLENS_EDITOR_TOKEN|STACKLENS_ADMIN_TOKEN/,
-    );
-    expect(() => interpolate(readText('docker-compose.yml'), envExample)).not.toThrow();
+  it('ships no working secret: compose refuses its empty passwords, saying how to make one', () => {
+    for (const name of ['STACKLENS_VIEWER_TOKEN', 'STACKLENS_EDITOR_TOKEN', 'STACKLENS_ADMIN_TOKEN', 'STACKLENS_INGEST_TOKEN']) {
+      const withoutThis = new Map([...filledEnv, [name, '']]);
+      expect(() => interpolate(readText('docker-compose.yml'), withoutThis), name).toThrow(new RegExp(`${name}: set ${name} in .env`));
+    }
+    for (const name of REQUIRED_PASSWORDS) {
+      expect(envExample.get(name), name).toBe('');
+      const withoutThis = new Map([...filledEnv, [name, '']]);
+      expect(() => interpolate(readText('docker-compose.yml'), withoutThis), name).toThrow(
+        new RegExp(`${name}: set ${name} in .env \\(openssl rand`),
+      );
+    }
+    expect(() => interpolate(readText('docker-compose.yml'), filledEnv)).not.toThrow();
+  });
+
+  it('has placeholders the receiver refuses, saying how to generate a token, for the four tokens', () => {
+    for (const name of ['STACKLENS_VIEWER_TOKEN', 'STACKLENS_EDITOR_TOKEN', 'STACKLENS_ADMIN_TOKEN', 'STACKLENS_INGEST_TOKEN']) {
+      expect(envExample.get(name), name).toMatch(/^replace-me/);
+    }
+    const example = Object.fromEntries(envExample);
+    expect(() => loadApiTokens(example, '/nonexistent')).toThrow(ApiTokensError);
+    expect(() => loadApiTokens(example, '/nonexistent')).toThrow(/placeholder of .env.example.*openssl rand -hex 24/);
+    expect(() => loadConfig(example)).toThrow(ConfigError);
+    expect(() => loadConfig(example)).toThrow(/STACKLENS_INGEST_TOKEN is the placeholder.*openssl rand -hex 24/);
+    // The earlier example's tokens, still in some .env files, are refused too.
+    expect(() =>
+      loadApiTokens(
+        {
+          STACKLENS_VIEWER_TOKEN: 'change-me-viewer-token-0123456789',
+          STACKLENS_EDITOR_TOKEN: 'change-me-editor-token-0123456789',
+          STACKLENS_ADMIN_TOKEN: 'change-me-admin-token-0123456789',
+        },
+        '/nonexistent',
+      ),
+    ).toThrow(ApiTokensError);
   });
 });
 

@@ -8,6 +8,17 @@ export interface ReceiverConfig {
   maxBodyBytes: number;
   /** Rows waiting for the store beyond which new requests are shed with 429. */
   maxQueuedRows: number;
+  /** Encoded bytes waiting for the store beyond which new requests are shed with 429. */
+  maxQueuedBytes: number;
+  /** Values (attributes, nested entries, array items) one record, resource or scope may hold; more is a 400. */
+  maxRecordValues: number;
+  /** Longest wait for a request's headers, then for the whole request: 408 and the connection closed. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  maxConnections: number;
+  /** STACKLENS_ALLOW_PRIVATE_TARGETS: admin-set URLs (Jira, the model) may be loopback, private or link-local addresses. */
+  allowPrivateTargets: boolean;
   /** Rows per insert: concurrent requests are batched up to this size. */
   maxBatchRows: number;
   /** Inserts running at once. */
@@ -49,10 +60,15 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
     port: integer(env, 'RECEIVER_PORT', 4318, 0, 65_535),
     maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', 64 * MIB, 1024, 1024 * MIB),
     maxQueuedRows: integer(env, 'RECEIVER_MAX_QUEUED_ROWS', 200_000, 1, 10_000_000),
+    maxQueuedBytes: integer(env, 'RECEIVER_MAX_QUEUED_BYTES', 256 * MIB, 1024, 16 * 1024 * MIB),
+    maxRecordValues: integer(env, 'RECEIVER_MAX_RECORD_VALUES', 10_000, 10, 10_000_000),
+    ...timeouts(env),
+    maxConnections: integer(env, 'RECEIVER_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    allowPrivateTargets: trueFalse(env, 'STACKLENS_ALLOW_PRIVATE_TARGETS', false),
     maxBatchRows: integer(env, 'RECEIVER_MAX_BATCH_ROWS', 50_000, 1, 1_000_000),
     maxConcurrentInserts: integer(env, 'RECEIVER_MAX_CONCURRENT_INSERTS', 2, 1, 64),
     retryAfterSeconds: integer(env, 'RECEIVER_RETRY_AFTER_SECONDS', 1, 1, 3600),
-    ingestToken: env.STACKLENS_INGEST_TOKEN || undefined,
+    ingestToken: ingestToken(env),
     dataDir,
     viewerToken: env.STACKLENS_VIEWER_TOKEN || undefined,
     editorToken: env.STACKLENS_EDITOR_TOKEN || undefined,
@@ -80,6 +96,26 @@ export function loadConfig(env: Env = process.env): ReceiverConfig {
   };
 }
 
+// Node refuses a headers time-out longer than the request time-out.
+function timeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const headersTimeoutMs = integer(env, 'RECEIVER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'RECEIVER_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `RECEIVER_HEADERS_TIMEOUT_MS=${headersTimeoutMs} must not be more than RECEIVER_REQUEST_TIMEOUT_MS=${requestTimeoutMs}`,
+    );
+  }
+  return { headersTimeoutMs, requestTimeoutMs };
+}
+
+function trueFalse(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected true or false`);
+}
+
 function onOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -105,6 +141,21 @@ function identifier(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name}=${JSON.stringify(value)}: expected letters, digits and underscores`);
   }
   return value;
+}
+
+/** STACKLENS_INGEST_TOKEN: unset, or a real token (not the placeholder of .env.example, 16 characters or more). */
+function ingestToken(env: Env): string | undefined {
+  const token = env.STACKLENS_INGEST_TOKEN;
+  if (!token) return undefined;
+  if (/^(replace-me|change-me)/i.test(token)) {
+    throw new ConfigError(
+      'STACKLENS_INGEST_TOKEN is the placeholder of .env.example, not a token: generate one with: openssl rand -hex 24',
+    );
+  }
+  if (token.length < 16) {
+    throw new ConfigError('STACKLENS_INGEST_TOKEN must have at least 16 characters: generate one with: openssl rand -hex 24');
+  }
+  return token;
 }
 
 function url(env: Env, name: string): string {

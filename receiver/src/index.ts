@@ -4,6 +4,8 @@
  */
 export { createReceiver, type Receiver, type ReceiverOptions } from './receiver.ts';
 export { loadConfig, ConfigError, type ReceiverConfig } from './config.ts';
+// The API tokens as the receiver takes or refuses them (the deployment files' wiring test checks the examples).
+export { loadApiTokens, ApiTokensError } from './http/apiTokens.ts';
 export { openStore } from './migrations.ts';
 export type { LogStore, StoreConfig } from './store/LogStore.ts';
 export type { Integration, IntegrationContext, IntegrationFactory } from './integrations/index.ts';

@@ -2,6 +2,7 @@ import { RuleSetError } from '@stacklens/processor';
 import { ApiTokensError } from './http/apiTokens.ts';
 import { ConfigError, loadConfig, type ReceiverConfig } from './config.ts';
 import { createReceiver, type Receiver } from './receiver.ts';
+import { SecretKeyError } from './settings/SecretBox.ts';
 
 /** `npm run start -w @stacklens/receiver`: the receiver alone, configured from the environment. */
 async function main(): Promise<void> {
@@ -65,7 +66,9 @@ main().catch((error: unknown) => {
         ? `detection rules error: ${error.message}`
         : error instanceof ApiTokensError
           ? `API tokens error: ${error.message}`
-          : error;
+          : error instanceof SecretKeyError
+            ? `secret key error: ${error.message}`
+            : error;
   console.error('StackLens receiver failed to start:', message);
   process.exit(1);
 });

@@ -37,6 +37,10 @@ import { SecretBox } from './settings/SecretBox.ts';
 import { SettingsStore } from './settings/SettingsStore.ts';
 import type { LogStore } from './store/LogStore.ts';
 import { createJiraIntegration } from './ticket/jiraIntegration.ts';
+import { clientErrorHandler } from './http/clientErrorHandler.ts';
+import { serverWithLimits } from './http/serverFactory.ts';
+import { secureDataDir } from './settings/dataDirModes.ts';
+import { validatorCompiler } from './http/validatorCompiler.ts';
 
 export interface Receiver {
   app: FastifyInstance;
@@ -69,6 +73,11 @@ export interface ReceiverOptions {
 /** The integrations every receiver runs, in pipeline order: a later one sees what an earlier one provides. */
 export const DEFAULT_INTEGRATIONS: ReadonlyArray<IntegrationFactory> = [createAiIntegration, createJiraIntegration];
 
+/** Largest body of a REST API request. */
+const API_BODY_LIMIT = 64 * 1024;
+/** Far above any schema's maxLength for a path parameter; the URL itself is bounded by Node's 16 KiB of headers. */
+const MAX_PARAM_LENGTH = 8 * 1024;
+
 /** How long the pipeline waits before trying again to load the incidents when the store did not answer. */
 const START_RETRY_MS = 5_000;
 
@@ -81,6 +90,8 @@ const START_RETRY_MS = 5_000;
 export async function createReceiver(config: ReceiverConfig, options: ReceiverOptions = {}): Promise<Receiver> {
   // What can be refused is checked before the store is opened.
   const ruleSet = config.rulesFile ? loadRuleSet(config.rulesFile) : defaultRuleSet();
+  // Before anything is read from or written to it: the folder of the tokens and the key, 0700.
+  secureDataDir(config.dataDir);
   const tokens = loadApiTokens(
     { STACKLENS_VIEWER_TOKEN: config.viewerToken, STACKLENS_EDITOR_TOKEN: config.editorToken, STACKLENS_ADMIN_TOKEN: config.adminToken },
     config.dataDir,
@@ -103,11 +114,21 @@ async function assemble(
 ): Promise<Receiver> {
   const app = Fastify({
     logger: withRedactedRequests(options.logger),
-    bodyLimit: config.maxBodyBytes,
+    // The REST API's bodies are small (the Jira settings are the largest); /v1/logs and the webhook set their own.
+    bodyLimit: API_BODY_LIMIT,
+    serverFactory: serverWithLimits({
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxConnections: config.maxConnections,
+    }),
+    clientErrorHandler,
+    // Path parameters are bounded by each route's schema (400 naming the parameter), not by the router's 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Inputs with unknown properties are refused (400), not silently trimmed: the schemas are the contract.
     // ajv-errors: a schema's errorMessage says in words what a pattern means (it needs allErrors).
     ajv: { customOptions: { removeAdditional: false, allErrors: true }, plugins: [(ajv) => ajvErrors.default(ajv)] },
   });
+  app.setValidatorCompiler(validatorCompiler());
   const bus = new LiveEventBus({
     onListenerError: (error) => app.log.warn({ err: error }, 'a live-feed listener failed'),
   });
@@ -124,6 +145,7 @@ async function assemble(
 
   const queue = new WriteQueue((payload, token) => store.insertLogs(payload, token), {
     maxQueuedRows: config.maxQueuedRows,
+    maxQueuedBytes: config.maxQueuedBytes,
     maxBatchRows: config.maxBatchRows,
     maxConcurrentWrites: config.maxConcurrentInserts,
   });
@@ -133,6 +155,7 @@ async function assemble(
     maxBodyBytes: config.maxBodyBytes,
     retryAfterSeconds: config.retryAfterSeconds,
     ingestToken: config.ingestToken,
+    maxRecordValues: config.maxRecordValues,
     onStored: config.detection ? (rows) => pipeline.consume(rows) : undefined,
   });
   const incidents = new IncidentQueries(store.transport, repository.tables);

@@ -12,6 +12,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ STACKLENS_DETECTION: 'off' }).detection).toBe(false);
   });
 
+  it('bounds slow and many clients and big queues by default, and never allows private targets unless told', () => {
+    expect(loadConfig({})).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      maxConnections: 1024,
+      maxQueuedBytes: 256 * 1024 * 1024,
+      maxRecordValues: 10_000,
+      allowPrivateTargets: false,
+    });
+    expect(loadConfig({ STACKLENS_ALLOW_PRIVATE_TARGETS: 'true' }).allowPrivateTargets).toBe(true);
+  });
+
   it('switches to a ClickHouse server and cluster by URL', () => {
     const config = loadConfig({
       CLICKHOUSE_URL: 'http://ch.internal:8123',
@@ -20,7 +32,7 @@ describe('loadConfig', () => {
       CLICKHOUSE_DATABASE: 'logs',
       CLICKHOUSE_CLUSTER: 'main_cluster',
       STACKLENS_RETENTION_DAYS: '7',
-      STACKLENS_INGEST_TOKEN: 'tok',
+      STACKLENS_INGEST_TOKEN: 'ingest-token-0123456789',
     });
     expect(config.store).toEqual({
       kind: 'server',
@@ -31,7 +43,7 @@ describe('loadConfig', () => {
       cluster: 'main_cluster',
       retentionDays: 7,
     });
-    expect(config.ingestToken).toBe('tok');
+    expect(config.ingestToken).toBe('ingest-token-0123456789');
   });
 
   it.each([
@@ -43,6 +55,10 @@ describe('loadConfig', () => {
     [{ CLICKHOUSE_URL: 'not a url' }, /CLICKHOUSE_URL/],
     [{ CLICKHOUSE_URL: 'http://x:8123', CLICKHOUSE_CLUSTER: "c' x" }, /CLICKHOUSE_CLUSTER/],
     [{ STACKLENS_DETECTION: 'maybe' }, /STACKLENS_DETECTION="maybe": expected on or off/],
+    [{ STACKLENS_INGEST_TOKEN: 'replace-me-with-openssl-rand-hex-24' }, /placeholder of .env.example.*openssl rand -hex 24/],
+    [{ STACKLENS_INGEST_TOKEN: 'short' }, /at least 16 characters.*openssl rand/],
+    [{ RECEIVER_HEADERS_TIMEOUT_MS: '5000', RECEIVER_REQUEST_TIMEOUT_MS: '1000' }, /must not be more than RECEIVER_REQUEST_TIMEOUT_MS/],
+    [{ STACKLENS_ALLOW_PRIVATE_TARGETS: 'yes' }, /STACKLENS_ALLOW_PRIVATE_TARGETS="yes": expected true or false/],
   ])('names the bad setting: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

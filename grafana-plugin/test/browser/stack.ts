@@ -46,6 +46,8 @@ export function startReceiver(dataDir: string, tokens: { admin: string; editor: 
       STACKLENS_ADMIN_TOKEN: tokens.admin,
       STACKLENS_EDITOR_TOKEN: tokens.editor,
       STACKLENS_VIEWER_TOKEN: tokens.viewer,
+      // The Jira double the page configures listens on 127.0.0.1.
+      STACKLENS_ALLOW_PRIVATE_TARGETS: 'true',
     },
     /logs at (http:\/\/[^\s"]+)\/v1\/logs/,
   );

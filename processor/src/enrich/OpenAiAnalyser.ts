@@ -1,9 +1,10 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { OutboundPolicy, outboundRefusal, peerText } from '../outbound/index.ts';
 import type { Analyser, AnalysisRequest, Finding } from './Analyser.ts';
 import { AnalyserError } from './Analyser.ts';
 import { findingSchema, parseFinding } from './findingSchema.ts';
 import { buildPrompt } from './prompt.ts';
-import { REDACTED, redact } from './redact.ts';
+import { REDACTED } from './redact.ts';
 
 export interface OpenAiAnalyserOptions {
   apiKey: string;
@@ -12,8 +13,13 @@ export interface OpenAiAnalyserOptions {
   model: string;
   /** Tokens the answer may take [1,200]. */
   maxAnswerTokens?: number;
-  /** The fetch to send with (tests may record what leaves) [global fetch]. */
+  /** The fetch to send with (tests may record what leaves) [the outbound policy's]. */
   fetch?: typeof fetch;
+  /**
+   * Which addresses the endpoint may be at, and no redirect elsewhere [STACKLENS_ALLOW_PRIVATE_TARGETS
+   * of the process]. A `fetch` given above is used as it is.
+   */
+  outbound?: OutboundPolicy;
 }
 
 /** The name of the response format: it names the answer to the model. */
@@ -33,13 +39,14 @@ export class OpenAiAnalyser implements Analyser {
   constructor(options: OpenAiAnalyserOptions) {
     this.model = options.model;
     this.#maxAnswerTokens = options.maxAnswerTokens ?? 1_200;
+    const outbound = options.outbound ?? OutboundPolicy.fromEnv();
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseUrl || undefined,
       maxRetries: 0,
       // The stage's own time-out aborts the call; this only guards against a stage without one.
       timeout: 120_000,
-      fetch: options.fetch,
+      fetch: options.fetch ?? (outbound.fetch as typeof fetch),
       // The key and prompts must never reach a log line.
       logLevel: 'off',
     });
@@ -88,6 +95,8 @@ function failureOf(error: unknown): AnalyserError {
   if (error instanceof APIUserAbortError) return new AnalyserError('timeout', 'the call was abandoned (time-out)', { cause: error });
   if (error instanceof APIConnectionTimeoutError)
     return new AnalyserError('timeout', 'the endpoint did not answer in time', { cause: error });
+  const refused = outboundRefusal(error);
+  if (refused) return new AnalyserError('unreachable', `the endpoint was not called: ${refused.message}`, { cause: error });
   if (error instanceof APIConnectionError) {
     return new AnalyserError('unreachable', `the endpoint is unreachable (${clip(causeText(error))})`, { cause: error });
   }
@@ -113,6 +122,5 @@ function causeText(error: Error): string {
 
 /** Error text for the audit trail: bounded, and redacted (a 401 from OpenAI quotes part of the key). */
 function clip(text: string): string {
-  const clean = redact(text).replace(/\bsk-\S+/g, REDACTED.secret);
-  return clean.length > 200 ? `${clean.slice(0, 199)}…` : clean;
+  return peerText(text.replace(/\bsk-\S+/g, REDACTED.secret), 200);
 }

@@ -1,5 +1,6 @@
 import { createCloudClient, type CloudClient } from 'jira.js';
 import { createClient, type Client } from 'jira.js/core';
+import { OutboundPolicy, withGlobalFetch } from '../outbound/index.ts';
 import type { TicketStatusCategory } from '../types.ts';
 import type { AdfDocument } from './adf.ts';
 import type { JiraSettings } from './JiraSettings.ts';
@@ -28,6 +29,8 @@ export interface JiraGatewayOptions {
   timeoutMs?: number;
   /** Told of a response whose shape differs from jira.js's schema (paths and types only, no values). */
   onSchemaMismatch?: (report: string) => void;
+  /** Which addresses the site may be at, and no redirect elsewhere [STACKLENS_ALLOW_PRIVATE_TARGETS of the process]. */
+  outbound?: OutboundPolicy;
 }
 
 export type Credentials = Pick<JiraSettings, 'baseUrl' | 'email' | 'apiToken'>;
@@ -44,6 +47,7 @@ export class JiraGateway {
   constructor(credentials: Credentials, options: JiraGatewayOptions = {}) {
     this.site = credentials.baseUrl.replace(/\/+$/, '');
     const timeoutMs = options.timeoutMs ?? 20_000;
+    const outbound = options.outbound ?? OutboundPolicy.fromEnv();
     const base = createClient({
       host: this.site,
       auth: { type: 'basic', email: credentials.email, apiToken: credentials.apiToken },
@@ -53,7 +57,12 @@ export class JiraGateway {
         ),
     });
     const timed: Client = {
-      sendRequest: (request) => withTimeout(base.sendRequest(request), timeoutMs, `${request.method ?? 'GET'} ${request.url}`),
+      sendRequest: (request) =>
+        withTimeout(
+          withGlobalFetch(outbound.fetch, () => base.sendRequest(request)),
+          timeoutMs,
+          `${request.method ?? 'GET'} ${request.url}`,
+        ),
     };
     this.#jira = createCloudClient(timed);
   }

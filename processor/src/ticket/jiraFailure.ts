@@ -1,5 +1,5 @@
 import { isApiError, isNetworkError, isRateLimitError, isServerError } from 'jira.js';
-import { cut } from './adf.ts';
+import { outboundRefusal, peerText } from '../outbound/index.ts';
 
 /**
  * What a failed Jira call means for the outbox: wait as Jira said (429), try again later
@@ -34,6 +34,8 @@ export class IncidentNotStoredError extends Error {
 }
 
 export function classifyJiraError(error: unknown): JiraFailure {
+  const refused = outboundRefusal(error);
+  if (refused) return { kind: 'permanent', message: `the Jira call was not made: ${refused.message}` };
   if (isRateLimitError(error)) {
     return {
       kind: 'rate-limit',
@@ -85,16 +87,14 @@ export function configurationFix(status: number, body: unknown): string | undefi
   return undefined;
 }
 
-/** `: Field 'priority' cannot be set…` from Jira's `{ errorMessages, errors }`, or its raw text. */
+/**
+ * `: Field 'priority' cannot be set…` from Jira's `{ errorMessages, errors }`, or its raw text:
+ * redacted and cut (peerText), since the site is whatever URL an admin typed in.
+ */
 export function jiraText(body: unknown): string {
   let parts: string[] = [];
   if (typeof body === 'string') {
-    parts = [
-      body
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    ];
+    parts = [body];
   } else if (body !== null && typeof body === 'object') {
     const { errorMessages, errors, message } = body as { errorMessages?: unknown; errors?: unknown; message?: unknown };
     if (Array.isArray(errorMessages)) parts.push(...errorMessages.filter((m): m is string => typeof m === 'string'));
@@ -104,7 +104,8 @@ export function jiraText(body: unknown): string {
     if (typeof message === 'string') parts.push(message);
   }
   const joined = parts.filter((part) => part !== '').join('; ');
-  return joined === '' ? '' : `: ${cut(joined, 1_000)}`;
+  const text = peerText(joined);
+  return text === '' ? '' : `: ${text}`;
 }
 
 function networkReason(error: Error & { code?: string }): string {

@@ -3,6 +3,7 @@ import { AnalyserError } from '../../src/enrich/Analyser.ts';
 import { EnrichStage } from '../../src/enrich/EnrichStage.ts';
 import { findingSchema } from '../../src/enrich/findingSchema.ts';
 import { OpenAiAnalyser } from '../../src/enrich/OpenAiAnalyser.ts';
+import { OutboundPolicy } from '../../src/outbound/index.ts';
 import { MAX_PROMPT_CHARS, SYSTEM_PROMPT } from '../../src/enrich/prompt.ts';
 import type { Incident } from '../../src/types.ts';
 import * as pos from '../support/posRecords.ts';
@@ -37,6 +38,24 @@ async function failureOf(promise: Promise<unknown>): Promise<AnalyserError> {
 }
 
 const signal = () => new AbortController().signal;
+
+describe('OpenAiAnalyser and the outbound policy', () => {
+  it('does not call an endpoint at a private address unless private targets are allowed', async () => {
+    const incident = await incidentOf(pos.missingPrice());
+    const strict = new OpenAiAnalyser({
+      apiKey: KEY,
+      baseUrl: double.baseUrl,
+      model: 'gpt-test-mini',
+      outbound: new OutboundPolicy({ allowPrivate: false }),
+    });
+    const failure = await failureOf(strict.analyse({ incident, similar: [] }, signal()));
+    expect(failure.failure).toBe('unreachable');
+    expect(failure.message).toMatch(
+      /the endpoint was not called: 127\.0\.0\.1:\d+ is a loopback address: set STACKLENS_ALLOW_PRIVATE_TARGETS=true/,
+    );
+    expect(double.requests).toEqual([]);
+  });
+});
 
 describe('OpenAiAnalyser against an OpenAI-compatible double', () => {
   it('asks chat completions for a strict JSON-schema answer and turns it into a ranked finding', async () => {

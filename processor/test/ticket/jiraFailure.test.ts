@@ -1,5 +1,6 @@
 import { NetworkError, RateLimitError, ServerError, ApiError } from 'jira.js';
 import { describe, expect, it } from 'vitest';
+import { OutboundRefusedError } from '../../src/outbound/index.ts';
 import { classifyJiraError, jiraText, JiraTimeoutError } from '../../src/ticket/jiraFailure.ts';
 
 describe('classifyJiraError', () => {
@@ -61,6 +62,24 @@ describe('classifyJiraError', () => {
   it("keeps Jira's error text short and says nothing when there is none", () => {
     expect(jiraText(undefined)).toBe('');
     expect(jiraText({ message: 'gone' })).toBe(': gone');
-    expect(jiraText('y'.repeat(5_000)).length).toBeLessThanOrEqual(1_002);
+    expect(jiraText('y'.repeat(5_000)).length).toBeLessThanOrEqual(302);
+  });
+
+  it('redacts what a peer at the admin-set URL says before anyone reads it', () => {
+    const leaky = new ApiError('x', 400, 'Bad Request', '<pre>aws_secret_access_key: key=wJalrXUtnFEMI/K7MDENG at 169.254.169.254</pre>');
+    const { message } = classifyJiraError(leaky);
+    expect(message).toMatch(/^Jira answered 400 Bad Request: /);
+    expect(message).not.toMatch(/wJalrXUtnFEMI|169\.254\.169\.254|<pre>/);
+  });
+
+  it('gives up at once on a call the outbound policy refused, saying why', () => {
+    const refused = new NetworkError('Request to http://127.0.0.1/ failed', {
+      cause: new TypeError('fetch failed', { cause: new OutboundRefusedError('127.0.0.1 is a loopback address: set …') }),
+      transient: true,
+    });
+    expect(classifyJiraError(refused)).toEqual({
+      kind: 'permanent',
+      message: 'the Jira call was not made: 127.0.0.1 is a loopback address: set …',
+    });
   });
 });

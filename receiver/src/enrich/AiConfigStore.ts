@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { JsonValue, SettingsStore } from '../settings/SettingsStore.ts';
 import { checkedBaseUrl, type AiConfig, type AiEnv } from './aiEnv.ts';
+import type { OutboundPolicy } from '@stacklens/processor/outbound';
 
 export const AI_SETTING = 'ai';
 
@@ -34,9 +35,18 @@ export interface AiConfigView {
 
 export class AiConfigError extends Error {
   override name = 'AiConfigError';
+  /** The request is well-formed but the saved state says no (no key to keep): 409 rather than 400. */
+  readonly conflict: boolean;
+  constructor(message: string, conflict = false) {
+    super(message);
+    this.conflict = conflict;
+  }
 }
 
 type StoredAiConfig = AiConfig & { [key: string]: JsonValue };
+
+/** The key is sealed with the endpoint it was given for. */
+const aiContext = (value: StoredAiConfig) => ({ baseUrl: value.baseUrl ?? '' });
 
 /**
  * The analyser settings every receiver on the store shares: saved through the API into the
@@ -50,11 +60,13 @@ export class AiConfigStore {
   readonly #log: FastifyBaseLogger;
   readonly #apply: (effective: EffectiveAiConfig) => void;
   readonly #refreshMs: number;
+  readonly #outbound: OutboundPolicy | undefined;
   #effective: EffectiveAiConfig;
   /** What was last applied, to apply only changes. */
   #applied = '';
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
+  #refusedReported: number | undefined;
 
   constructor(
     settings: SettingsStore,
@@ -62,7 +74,9 @@ export class AiConfigStore {
     log: FastifyBaseLogger,
     apply: (effective: EffectiveAiConfig) => void,
     refreshMs = 5_000,
+    outbound?: OutboundPolicy,
   ) {
+    this.#outbound = outbound;
     this.#settings = settings;
     this.#env = env;
     this.#log = log;
@@ -103,7 +117,13 @@ export class AiConfigStore {
   }
 
   async refresh(): Promise<void> {
-    const saved = await this.#settings.read<StoredAiConfig>(AI_SETTING);
+    const saved = await this.#settings.read<StoredAiConfig>(AI_SETTING, aiContext);
+    if (saved?.secretsRefused && this.#refusedReported !== saved.updatedAt) {
+      this.#log.error(
+        `AI analysis: ${saved.secretsRefused} (PUT /api/integrations/ai with apiKey); the offline analyser answers meanwhile`,
+      );
+      this.#refusedReported = saved.updatedAt;
+    }
     if (!saved) {
       this.#effective = this.#fromEnv();
     } else {
@@ -130,7 +150,7 @@ export class AiConfigStore {
    */
   async save(input: AiConfigInput): Promise<void> {
     const defaults = this.#env.config;
-    const baseUrl = input.baseUrl ? checkedInputUrl(input.baseUrl) : undefined;
+    const baseUrl = input.baseUrl ? checkedInputUrl(input.baseUrl, this.#outbound) : undefined;
     const config: AiConfig = {
       provider: input.provider,
       ...(baseUrl ? { baseUrl } : {}),
@@ -144,12 +164,12 @@ export class AiConfigStore {
       const kept = this.#effective.config.baseUrl === baseUrl ? this.#effective.apiKey : undefined;
       const key = input.apiKey ?? kept ?? this.#envKeyFor(baseUrl);
       if (key === undefined) {
-        throw new AiConfigError('apiKey is required for provider openai (a key in force is kept only while baseUrl stays the same)');
+        throw new AiConfigError('apiKey is required for provider openai (a key in force is kept only while baseUrl stays the same)', true);
       }
       // The environment's key stays in the environment; only a key given through the API is saved.
       if (key !== this.#envKeyFor(baseUrl)) secrets.apiKey = key;
     }
-    await this.#settings.write(AI_SETTING, { ...config }, secrets);
+    await this.#settings.write<StoredAiConfig>(AI_SETTING, { ...config }, secrets, aiContext);
     await this.refresh();
   }
 
@@ -204,10 +224,13 @@ function configOf(value: StoredAiConfig): AiConfig {
   };
 }
 
-function checkedInputUrl(raw: string): string {
+/** An http(s) URL without credentials, not at a private address unless private targets are allowed. */
+function checkedInputUrl(raw: string, outbound: OutboundPolicy | undefined): string {
   try {
-    return checkedBaseUrl(raw, 'baseUrl');
+    const url = checkedBaseUrl(raw, 'baseUrl');
+    outbound?.check(url);
+    return url;
   } catch (error) {
-    throw new AiConfigError((error as Error).message);
+    throw new AiConfigError(`baseUrl: ${(error as Error).message}`);
   }
 }

@@ -8,6 +8,7 @@ import { aiRoutes } from './aiRoutes.ts';
 import { analysesTable } from './aiSchema.ts';
 import { ClickHouseAnalysisStore } from './ClickHouseAnalysisStore.ts';
 import { ClickHouseSimilarIncidents } from './ClickHouseSimilarIncidents.ts';
+import { OutboundPolicy } from '@stacklens/processor/outbound';
 
 export interface AiIntegrationOptions extends Pick<EnrichStageOptions, 'similarTimeoutMs' | 'retryAfterMs'> {
   /** How often the saved settings are read again [5 s]. */
@@ -51,12 +52,15 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
     retryAfterMs: options.retryAfterMs,
     onError: (error) => log.warn({ err: error }, 'AI enrichment: a step failed (the analysis goes on without it)'),
   });
+  // The endpoint an admin sets may not be a private address unless STACKLENS_ALLOW_PRIVATE_TARGETS=true.
+  const outbound = new OutboundPolicy({ allowPrivate: context.config.allowPrivateTargets });
   const config = new AiConfigStore(
     context.settings,
     env,
     log,
-    (effective) => stage.configure(stageSettings(effective)),
+    (effective) => stage.configure(stageSettings(effective, outbound)),
     options.configRefreshMs,
+    outbound,
   );
   await config.start();
   void similar.start();
@@ -80,10 +84,10 @@ async function createAi(context: IntegrationContext, options: AiIntegrationOptio
   };
 }
 
-function stageSettings({ config, apiKey }: EffectiveAiConfig) {
+function stageSettings({ config, apiKey }: EffectiveAiConfig, outbound: OutboundPolicy) {
   const model =
     config.provider === 'openai' && apiKey !== undefined
-      ? new OpenAiAnalyser({ apiKey, baseUrl: config.baseUrl, model: config.model })
+      ? new OpenAiAnalyser({ apiKey, baseUrl: config.baseUrl, model: config.model, outbound })
       : undefined;
   return { model, timeoutMs: config.timeoutMs, maxConcurrent: config.maxConcurrent, ratePerMinute: config.ratePerMinute };
 }

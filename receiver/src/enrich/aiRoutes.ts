@@ -37,6 +37,9 @@ const inputSchema = {
       type: 'string',
       minLength: 1,
       maxLength: 2_000,
+      // An http(s) URL with a host, an optional port and path, nothing else (no credentials, query or fragment).
+      pattern:
+        "^https?://(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
       description:
         'An OpenAI-compatible endpoint (Azure OpenAI, Ollama, vLLM, LM Studio…), e.g. http://127.0.0.1:11434/v1; OpenAI when absent.',
     },
@@ -121,7 +124,7 @@ export const aiRoutes: FastifyPluginAsync<AiRouteOptions> = async (app, { config
         tags: TAGS,
         security: BEARER,
         body: inputSchema,
-        response: { 200: viewSchema, ...errorResponses(400, 401, 403, 503) },
+        response: { 200: viewSchema, ...errorResponses(400, 401, 403, 409, 503) },
       },
       onRequest: admin,
     },
@@ -154,6 +157,6 @@ function withStatus(current: ReturnType<AiRouteOptions['status']>) {
 }
 
 function asApiError(error: unknown): never {
-  if (error instanceof AiConfigError) throw new ApiError('VALIDATION_FAILED', error.message);
+  if (error instanceof AiConfigError) throw new ApiError(error.conflict ? 'CONFLICT' : 'VALIDATION_FAILED', error.message);
   throw new ApiError('STORE_UNAVAILABLE', 'the settings store is unavailable; nothing was changed');
 }

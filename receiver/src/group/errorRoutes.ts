@@ -1,8 +1,7 @@
 import type { Severity } from '@stacklens/processor';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ErrorQueries } from './ErrorQueries.ts';
-import { ApiError } from '../http/ApiError.ts';
-import { BEARER, errorResponses, filterString, pageQuery, severityFilter } from '../http/schemas.ts';
+import { BEARER, errorResponses, filterString, pageQuery, severityFilter, storeTime } from '../http/schemas.ts';
 
 export interface ErrorRouteOptions {
   errors: ErrorQueries;
@@ -35,8 +34,8 @@ const errorsSchema = {
       service: filterString,
       store: { ...filterString, description: 'Store id (`pos.store.id`).' },
       kiosk: { ...filterString, description: 'Kiosk id (`pos.kiosk.id`).' },
-      from: { type: 'string', format: 'date-time', description: 'Records at or after this time (ISO 8601).' },
-      to: { type: 'string', format: 'date-time', description: 'Records at or before this time (ISO 8601).' },
+      from: { ...storeTime, description: 'Records at or after this time (ISO 8601, years 1900–2261).' },
+      to: { ...storeTime, description: 'Records at or before this time (ISO 8601, years 1900–2261).' },
       text: { ...filterString, description: 'Case-insensitive substring of the body.' },
       ...pageQuery,
     },
@@ -61,9 +60,8 @@ export const errorRoutes: FastifyPluginAsync<ErrorRouteOptions> = async (app, { 
     const { from, to, ...filters } = request.query;
     const fromMs = from === undefined ? undefined : Date.parse(from);
     const toMs = to === undefined ? undefined : Date.parse(to);
-    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
-      throw new ApiError('VALIDATION_FAILED', 'querystring.from must not be after querystring.to');
-    }
+    // A window that ends before it starts holds nothing: an empty page, like any filter nothing matches.
+    if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) return { total: 0, items: [] };
     return errors.list({ ...filters, fromMs, toMs });
   });
 };

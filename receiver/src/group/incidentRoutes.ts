@@ -7,6 +7,7 @@ import { ApiError } from '../http/ApiError.ts';
 import { actorOf, grafanaContextHeaderSchema } from '../http/grafanaActor.ts';
 import { API_ACTOR } from './trackerActions.ts';
 import { BEARER, errorResponses, filterString, INCIDENT_STATUSES, pageQuery, severityFilter } from '../http/schemas.ts';
+import { storeTime } from '../http/schemas.ts';
 
 export interface IncidentRouteOptions {
   incidents: IncidentQueries;
@@ -112,7 +113,7 @@ const detailSchema = {
         default: 60,
         description: 'Width of the histogram window in minutes.',
       },
-      to: { type: 'string', format: 'date-time', description: 'End of the histogram window (default: now).' },
+      to: { ...storeTime, description: 'End of the histogram window (default: now; years 1900–2261).' },
     },
   },
   response: {

@@ -18,6 +18,9 @@ export interface ApiTokens {
 
 export const TOKENS_FILE = 'api-tokens.json';
 const MIN_TOKEN_LENGTH = 16;
+/** The placeholders of .env.example (and of its earlier versions): never a working token. */
+const PLACEHOLDER = /^(replace-me|change-me)/i;
+export const GENERATE_TOKEN = 'generate one with: openssl rand -hex 24';
 
 export class ApiTokensError extends Error {
   override name = 'ApiTokensError';
@@ -101,8 +104,11 @@ function readTokensFile(file: string): StoredTokens {
 
 function validate(tokens: StoredTokens): void {
   for (const [role, token] of Object.entries(tokens)) {
+    if (PLACEHOLDER.test(token)) {
+      throw new ApiTokensError(`the ${role} token is the placeholder of .env.example, not a token: ${GENERATE_TOKEN}`);
+    }
     if (token.length < MIN_TOKEN_LENGTH) {
-      throw new ApiTokensError(`the ${role} token must have at least ${MIN_TOKEN_LENGTH} characters`);
+      throw new ApiTokensError(`the ${role} token must have at least ${MIN_TOKEN_LENGTH} characters: ${GENERATE_TOKEN}`);
     }
   }
   const values = Object.values(tokens);

@@ -33,7 +33,8 @@ export const grafanaContextHeaderSchema = {
   properties: {
     [GRAFANA_CONTEXT_HEADER]: {
       type: 'string',
-      maxLength: 16384,
+      // Far below Node's 16 KiB of headers, so a longer value is this schema's 400, not the parser's 431.
+      maxLength: 8192,
       description:
         "Grafana's signed-in user (JSON), added by Grafana's plugin proxy; with the editor token its Login is recorded as the actor.",
     },

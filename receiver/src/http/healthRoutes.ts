@@ -31,6 +31,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
         type: 'object',
         properties: {
           queuedRows: { type: 'integer' },
+          queuedBytes: { type: 'integer' },
           writesInFlight: { type: 'integer' },
           rowsWritten: { type: 'integer' },
           batchesWritten: { type: 'integer' },
@@ -48,13 +49,25 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
       await store.ping();
       const { schemaError } = store;
       if (schemaError) throw new Error(`the schema is not applied yet (retried every few seconds): ${schemaError}`);
-      return { status: 'ok', store: { transport: store.transport.description }, queue: queueStats };
+      return { status: 'ok', store: { transport: kindOf(store.transport.description) }, queue: queueStats };
     } catch (error) {
       return reply.code(503).send({
         status: 'degraded',
-        store: { transport: store.transport.description, error: (error as Error).message },
+        store: { transport: kindOf(store.transport.description), error: withoutPaths((error as Error).message) },
         queue: queueStats,
       });
     }
   });
 };
+
+/*
+ * /health answers anyone: it says which kind of store and whether it works, never where the
+ * data lives (the embedded engine's folder, a server's address) — those are in the start log.
+ */
+function kindOf(description: string): string {
+  return description.replace(/ (in|at) .*$/s, '');
+}
+
+function withoutPaths(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?(?:[\\/][^\s\\/'"]+){2,}[\\/]?/g, '<path>').replace(/\bhttps?:\/\/\S+/g, '<url>');
+}

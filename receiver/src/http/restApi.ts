@@ -5,6 +5,7 @@ import { apiErrorBody, apiErrorHandler } from './apiErrorHandler.ts';
 import type { ApiTokens } from './apiTokens.ts';
 import { authPlugin } from './auth.ts';
 import { addSharedSchemas, BEARER, errorResponses } from './schemas.ts';
+import { answerMethodNotAllowed } from './methodNotAllowed.ts';
 
 export interface RestApiOptions {
   tokens: Pick<ApiTokens, 'viewer' | 'editor' | 'admin'>;
@@ -35,10 +36,15 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) 
     },
     // Shared schemas keep their $id as their name under components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? withOptionalBodies(documentObject.openapiObject as OpenApiDocument)
+        : documentObject.swaggerObject,
   });
   await app.register(authPlugin, { tokens: options.tokens });
   addSharedSchemas(app);
   app.setErrorHandler(apiErrorHandler);
+  answerMethodNotAllowed(app);
   app.setNotFoundHandler((request, reply) => {
     const error = new ApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
     return reply.code(error.statusCode).send(apiErrorBody(error));
@@ -61,3 +67,26 @@ export const restApi: FastifyPluginAsync<RestApiOptions> = async (app, options) 
 
   for (const extension of options.extensions) await app.register(extension);
 };
+
+interface OpenApiDocument {
+  paths?: Record<
+    string,
+    Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: { type?: unknown } }> } }>
+  >;
+}
+
+/**
+ * @fastify/swagger marks every request body required; a route whose body schema allows null
+ * (ack, resolve, a live-feed ticket, a Jira test of the saved settings) takes none, and the
+ * document says so.
+ */
+function withOptionalBodies<T extends OpenApiDocument>(document: T): T {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const schemas = Object.values(operation.requestBody?.content ?? {}).map((media) => media.schema?.type);
+      if (schemas.length > 0 && schemas.every((type) => Array.isArray(type) && type.includes('null')))
+        operation.requestBody!.required = false;
+    }
+  }
+  return document;
+}

@@ -18,6 +18,12 @@ const countMap = {
 
 const isoTime = { type: 'string', format: 'date-time' } as const;
 
+/**
+ * A time a query may filter on: ISO 8601 within the years the store's DateTime64 columns hold
+ * (1900–2261), so a date beyond them is a 400 naming the parameter, not a failed query.
+ */
+export const storeTime = { type: 'string', format: 'date-time', pattern: '^(19[0-9]{2}|2[01][0-9]{2}|22[0-5][0-9]|226[01])-' } as const;
+
 const sharedSchemas = [
   {
     $id: 'ApiError',

@@ -10,6 +10,11 @@ export type BatchWriter<Payload extends RowsPayload = string> = (payload: Payloa
 export interface WriteQueueOptions {
   /** Rows waiting (not yet written) beyond which new writes are refused. */
   maxQueuedRows: number;
+  /**
+   * Encoded size waiting beyond which new writes are refused too (bytes, or characters of a text
+   * payload) [unbounded]: a few rows can be very large, so rows alone do not bound memory.
+   */
+  maxQueuedBytes?: number;
   /** Rows per batch: writes queued behind a running insert are merged up to this size. */
   maxBatchRows: number;
   /**
@@ -58,6 +63,7 @@ export class QueueClosedError extends Error {
 interface PendingWrite<Payload extends RowsPayload> {
   payload: Payload;
   rows: number;
+  bytes: number;
   token: string;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -65,6 +71,7 @@ interface PendingWrite<Payload extends RowsPayload> {
 
 export interface WriteQueueStats {
   queuedRows: number;
+  queuedBytes: number;
   writesInFlight: number;
   rowsWritten: number;
   batchesWritten: number;
@@ -84,6 +91,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   readonly #options: WriteQueueOptions;
   readonly #pending: PendingWrite<Payload>[] = [];
   #queuedRows = 0;
+  #queuedBytes = 0;
   /** Rows in #pending, i.e. queued and not yet being written. */
   #pendingRows = 0;
   #inFlight = 0;
@@ -122,9 +130,14 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
     if (this.#queuedRows > 0 && this.#queuedRows + rows > this.#options.maxQueuedRows) {
       return Promise.reject(new QueueFullError(`write queue full: ${this.#queuedRows} rows waiting for the store`));
     }
+    const bytes = typeof payload === 'string' ? payload.length : payload.byteLength;
+    if (this.#queuedBytes > 0 && this.#queuedBytes + bytes > (this.#options.maxQueuedBytes ?? Infinity)) {
+      return Promise.reject(new QueueFullError(`write queue full: ${this.#queuedBytes} bytes waiting for the store`));
+    }
     const written = new Promise<void>((resolve, reject) => {
-      this.#pending.push({ payload, rows, token, resolve, reject });
+      this.#pending.push({ payload, rows, bytes, token, resolve, reject });
       this.#queuedRows += rows;
+      this.#queuedBytes += bytes;
       this.#pendingRows += rows;
       this.#pump();
     }).then(
@@ -150,7 +163,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   }
 
   stats(): WriteQueueStats {
-    return { queuedRows: this.#queuedRows, writesInFlight: this.#inFlight, ...this.#stats };
+    return { queuedRows: this.#queuedRows, queuedBytes: this.#queuedBytes, writesInFlight: this.#inFlight, ...this.#stats };
   }
 
   /** Refuses new writes and resolves once everything accepted so far is settled. */
@@ -217,6 +230,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
   async #writeBatch(batch: PendingWrite<Payload>[]): Promise<void> {
     this.#inFlight += 1;
     const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
+    const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
     const started = performance.now();
     try {
       await this.#write(batchPayload(batch), batchToken(batch));
@@ -229,6 +243,7 @@ export class WriteQueue<Payload extends RowsPayload = RowsPayload> {
       for (const entry of batch) entry.reject(error);
     } finally {
       this.#queuedRows -= rows;
+      this.#queuedBytes -= bytes;
       this.#inFlight -= 1;
       const ended = performance.now();
       const took = ended - started;

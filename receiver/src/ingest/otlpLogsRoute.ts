@@ -1,9 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { QueueClosedError, QueueFullError, type WriteQueue } from './WriteQueue.ts';
-import { decodeJsonRequest, decodeProtobufRequest, encodeExportResponse, encodeStatus, OtlpDecodeError } from './otlp/index.ts';
+import {
+  checkValueCounts,
+  decodeJsonRequest,
+  decodeProtobufRequest,
+  encodeExportResponse,
+  encodeStatus,
+  MAX_RECORD_VALUES,
+  OtlpDecodeError,
+} from './otlp/index.ts';
 import { encodeLogRequest, encodeLogRequestWithRows, type EncodedLogRequest } from './encodeLogRequest.ts';
 import type { LogRow } from '../store/LogRow.ts';
 
@@ -13,6 +21,8 @@ export interface OtlpLogsRouteOptions {
   maxBodyBytes: number;
   retryAfterSeconds: number;
   ingestToken?: string;
+  /** Values one record, resource or scope may hold (attributes, nested entries, array items); beyond it 400 [MAX_RECORD_VALUES]. */
+  maxRecordValues?: number;
   /** Called with the rows once they are stored, before the client is answered: the processor's input. */
   onStored?: (rows: ReadonlyArray<LogRow>) => void;
 }
@@ -45,9 +55,12 @@ export const otlpLogsRoutes: FastifyPluginAsync<OtlpLogsRouteOptions> = async (a
   );
 
   if (options.ingestToken) {
-    const expected = `Bearer ${options.ingestToken}`;
+    // Compared as digests: constant time whatever the presented header's length.
+    const digest = (value: string) => createHash('sha256').update(value).digest();
+    const expected = digest(`Bearer ${options.ingestToken}`);
     app.addHook('onRequest', async (request) => {
-      if (request.headers.authorization !== expected) throw new OtlpHttpError(401, 'missing or wrong ingest token');
+      if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected))
+        throw new OtlpHttpError(401, 'missing or wrong ingest token');
     });
   }
 
@@ -71,6 +84,7 @@ export const otlpLogsRoutes: FastifyPluginAsync<OtlpLogsRouteOptions> = async (a
       const format = wireFormat(request);
       const body = await decompress(request, options.maxBodyBytes);
       const decoded = format === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(utf8(body));
+      checkValueCounts(decoded, options.maxRecordValues ?? MAX_RECORD_VALUES);
       // Row objects are built only for a listener; storing needs just the encoded rows.
       const encoded: EncodedLogRequest & { rows?: LogRow[] } = options.onStored
         ? encodeLogRequestWithRows(decoded)
@@ -118,6 +132,7 @@ function utf8(body: Buffer): string {
 function replyWithError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, options: OtlpLogsRouteOptions): FastifyReply {
   const { status, message } = classify(error, options.maxBodyBytes);
   if (status === 429 || status === 503) reply.header('retry-after', String(options.retryAfterSeconds));
+  // The store's own words stay in the log: the client (maybe unauthenticated) learns only to retry.
   if (status >= 500) request.log.error({ err: error }, 'OTLP logs could not be stored');
   const format = wireFormat(request);
   return sendInFormat(reply.code(status), format, encodeStatus(format, grpcCode(status), message));
@@ -143,7 +158,7 @@ function classify(error: FastifyError, maxBodyBytes: number): { status: number; 
       return { status: 400, message: error.message };
   }
   // Anything else is the store failing: retryable, so the client keeps the data.
-  return { status: 503, message: `the log store is unavailable: ${error.message}` };
+  return { status: 503, message: 'the log store is unavailable: retry later' };
 }
 
 // google.rpc.Status carries a gRPC code; these follow the OTLP/HTTP status mapping.

@@ -59,7 +59,7 @@ const ticketSchema = {
     'GET /api/live?ticket=… within its lifetime. A ticket opens one connection, once, and grants reading the feed only.',
   tags: ['live'],
   security: BEARER,
-  body: { type: 'object', additionalProperties: false, properties: {} },
+  body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
   response: {
     200: {
       type: 'object',
@@ -72,6 +72,12 @@ const ticketSchema = {
   },
 } as const;
 
+const liveError = {
+  type: 'object',
+  required: ['statusCode', 'code', 'message'],
+  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
 const liveSchema = {
   summary: 'The live event feed (WebSocket)',
   description:
@@ -82,6 +88,13 @@ const liveSchema = {
   querystring: {
     type: 'object',
     properties: { ticket: { type: 'string', maxLength: 256 }, severity: filterList, service: filterList, store: filterList },
+  },
+  // Inline: the feed may be registered outside the API's scope, without its shared ApiError schema.
+  response: {
+    400: liveError,
+    401: liveError,
+    // Not a WebSocket upgrade (a plain GET): open the feed as a WebSocket.
+    426: liveError,
   },
 } as const;
 

@@ -10,6 +10,9 @@ import type { JsonValue, SettingsStore } from '../settings/SettingsStore.ts';
 import type { JiraEnv } from './jiraEnv.ts';
 
 export const JIRA_SETTING = 'jira';
+
+/** The token and webhook secret are sealed with the site and e-mail they were entered for. */
+const jiraContext = (value: StoredJiraConfig & { [key: string]: JsonValue }) => ({ baseUrl: value.baseUrl, email: value.email });
 export const JIRA_TEST_SETTING = 'jira.test';
 
 /** The saved configuration without its secrets (those are sealed beside it). */
@@ -64,6 +67,8 @@ export class JiraConfigStore implements JiraSettingsSource {
   #timer: NodeJS.Timeout | undefined;
   /** Set while reads fail: reported once, not every few seconds. */
   #failing = false;
+  /** The saved version whose refused secrets were reported (once, not every few seconds). */
+  #refusedReported: number | undefined;
 
   constructor(settings: SettingsStore, env: JiraEnv, log: FastifyBaseLogger, refreshMs = 5_000) {
     this.#settings = settings;
@@ -97,11 +102,20 @@ export class JiraConfigStore implements JiraSettingsSource {
 
   async refresh(): Promise<void> {
     const [saved, test] = await Promise.all([
-      this.#settings.read<StoredJiraConfig & { [key: string]: JsonValue }>(JIRA_SETTING),
+      this.#settings.read<StoredJiraConfig & { [key: string]: JsonValue }>(JIRA_SETTING, jiraContext),
       this.#settings.read<StoredTest & { [key: string]: JsonValue }>(JIRA_TEST_SETTING),
     ]);
     if (!saved) {
       this.#snapshot = { ...fromEnv(this.#env), test: test?.value };
+      return;
+    }
+    if (saved.secretsRefused) {
+      // Never sent anywhere: the site beside the token is not the one it was sealed for (or the key changed).
+      if (this.#refusedReported !== saved.updatedAt) {
+        this.#log.error(`Jira is off: ${saved.secretsRefused} (PUT /api/integrations/jira with apiToken)`);
+        this.#refusedReported = saved.updatedAt;
+      }
+      this.#snapshot = { source: 'api', test: test?.value };
       return;
     }
     const { apiToken = '', webhookSecret } = saved.secrets;
@@ -196,7 +210,12 @@ export class JiraConfigStore implements JiraSettingsSource {
     const secrets: Record<string, string> = { apiToken };
     if (webhookSecret) secrets.webhookSecret = webhookSecret;
     // Through JSON: an absent link template is left out rather than stored as undefined.
-    await this.#settings.write(JIRA_SETTING, JSON.parse(JSON.stringify(stored satisfies StoredJiraConfig)) as JsonValue, secrets);
+    await this.#settings.write(
+      JIRA_SETTING,
+      JSON.parse(JSON.stringify(stored satisfies StoredJiraConfig)) as StoredJiraConfig & { [key: string]: JsonValue },
+      secrets,
+      jiraContext,
+    );
     // A new configuration has not been tested.
     await this.#settings.remove(JIRA_TEST_SETTING);
     await this.refresh();

@@ -12,6 +12,7 @@ import { jiraRoutes } from './jiraRoutes.ts';
 import { jiraTables } from './jiraSchema.ts';
 import { jiraWebhookRoute } from './jiraWebhookRoute.ts';
 import { manualTicketRoute } from './manualTicketRoute.ts';
+import { OutboundPolicy } from '@stacklens/processor/outbound';
 
 /** The audit trail's actor for changes that come from Jira (a ticket moved to Done). */
 export const JIRA_ACTOR = 'jira';
@@ -74,6 +75,8 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
       log.warn({ err: error }, 'Jira outbox lease: the claim failed; this receiver stops working the outbox until it succeeds'),
   });
   const pollIntervalMs = options.sync?.pollIntervalMs ?? env.pollIntervalMs;
+  // The site an admin sets may not be a private address unless STACKLENS_ALLOW_PRIVATE_TARGETS=true.
+  const outbound = new OutboundPolicy({ allowPrivate: context.config.allowPrivateTargets });
   const ticketing = createTicketing(
     {
       settings: config,
@@ -95,6 +98,7 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
       gateway: {
         timeoutMs: callTimeoutMs,
         onSchemaMismatch: (report) => log.debug(`Jira answered outside jira.js's schema: ${report}`),
+        outbound,
         ...options.gateway,
       },
       worker: { callTimeoutMs, ...options.worker },
@@ -114,7 +118,7 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
     stage: ticketing.stage,
     annotations: { tickets: (ids) => links.forIncidents(ids) },
     routes: async (api) => {
-      await api.register(jiraRoutes, { config, ticketing, outbox, links, pollIntervalMs, testTimeoutMs: callTimeoutMs });
+      await api.register(jiraRoutes, { config, ticketing, outbox, links, pollIntervalMs, testTimeoutMs: callTimeoutMs, outbound });
       await api.register(manualTicketRoute, { stage: ticketing.stage, config, find: (id) => context.incidents.find(id) });
       await api.register(jiraWebhookRoute, { sync: ticketing.sync, secret: () => config.webhookSecret() });
     },

@@ -14,6 +14,8 @@ import {
   testInputSchema,
   testResultSchema,
 } from './jiraSchemas.ts';
+import type { OutboundPolicy } from '@stacklens/processor/outbound';
+import { clientConfigSchema } from 'jira.js/core';
 
 export interface JiraRouteOptions {
   config: JiraConfigStore;
@@ -23,6 +25,8 @@ export interface JiraRouteOptions {
   pollIntervalMs: number;
   /** Time-out of the connection test's Jira calls. */
   testTimeoutMs: number;
+  /** Which site URLs may be called (no private addresses unless allowed). */
+  outbound: OutboundPolicy;
 }
 
 const TAGS = ['jira'];
@@ -59,12 +63,14 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
         tags: TAGS,
         security: BEARER,
         body: configInputSchema,
-        response: { 200: configViewSchema, ...errorResponses(400, 401, 403, 503) },
+        response: { 200: configViewSchema, ...errorResponses(400, 401, 403, 409, 503) },
       },
       onRequest: admin,
     },
     async (request) => {
       checkWebhookSecret(request.body.webhookSecret);
+      checkTarget(options.outbound, request.body.baseUrl);
+      checkJiraAccepts({ apiToken: 'kept', ...request.body });
       await config.save(request.body).catch(asApiError);
       return config.view();
     },
@@ -111,7 +117,9 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
         );
       }
       const settings = candidate ? resolveOrRefuse(config, candidate) : config.current()!;
-      const result = await testConnection(settings, { timeoutMs: options.testTimeoutMs });
+      checkTarget(options.outbound, settings.baseUrl);
+      checkJiraAccepts(settings);
+      const result = await testConnection(settings, { timeoutMs: options.testTimeoutMs, outbound: options.outbound });
       if (!candidate) await config.recordTest(result);
       return { ...result, testedAt: new Date(result.testedAt).toISOString() };
     },
@@ -201,8 +209,36 @@ function resolveOrRefuse(config: JiraConfigStore, input: Partial<JiraConfigInput
 }
 
 function asApiError(error: unknown): never {
-  if (error instanceof JiraConfigError) throw new ApiError('VALIDATION_FAILED', error.message);
+  // A token the request leaves out while none is saved for that site: the request is well-formed, the state says no.
+  if (error instanceof JiraConfigError) throw new ApiError('CONFLICT', error.message);
   throw error;
+}
+
+/**
+ * jira.js checks its settings (the site URL, the e-mail) before any call and throws otherwise: the
+ * same check, with jira.js's own schema, answers 400 rather than failing the call with 500.
+ */
+function checkJiraAccepts(settings: { baseUrl: string; email: string; apiToken: string }): void {
+  const parsed = clientConfigSchema.safeParse({
+    host: settings.baseUrl,
+    auth: { type: 'basic', email: settings.email, apiToken: settings.apiToken },
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.').replace('auth.', '').replace('host', 'baseUrl')}: ${issue.message}`,
+    );
+    throw new ApiError('VALIDATION_FAILED', `Jira cannot use these settings: ${problems.join('; ')}`);
+  }
+}
+
+/** A site at a private address is refused before anything is saved or sent (unless STACKLENS_ALLOW_PRIVATE_TARGETS=true). */
+function checkTarget(outbound: OutboundPolicy, baseUrl: string | undefined): void {
+  if (baseUrl === undefined) return;
+  try {
+    outbound.check(baseUrl);
+  } catch (error) {
+    throw new ApiError('VALIDATION_FAILED', `body.baseUrl: ${(error as Error).message}`);
+  }
 }
 
 function checkWebhookSecret(secret: string | undefined): void {

@@ -2,6 +2,13 @@ import { SEVERITIES } from '@stacklens/processor';
 
 /** JSON schemas of the Jira routes: the contract and the OpenAPI document. */
 
+/**
+ * An http(s) URL with a host name (ASCII: IDNs as punycode; the last label starting with a letter)
+ * or an IPv4 address, an optional port and path, nothing else — what the URL parser and jira.js take.
+ */
+export const URL_PATTERN =
+  "^https?://(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$";
+
 const priorityMap = {
   type: 'object',
   additionalProperties: false,
@@ -12,15 +19,17 @@ const priorityMap = {
 const configProperties = {
   baseUrl: {
     type: 'string',
-    // No user:password@ (the token has its own write-only field), no query or fragment.
-    pattern: '^https?://[^\\s?#@/]+(/[^\\s?#]*)?$',
+    // A host name (ASCII: IDNs as punycode), an IPv4 or a bracketed IPv6 address, a port, a path of URL characters;
+    // no user:password@ (the token has its own write-only field), no query or fragment — what jira.js accepts.
+    pattern: URL_PATTERN,
     errorMessage: { pattern: 'must be the Jira site URL, like https://your-domain.atlassian.net, without a user, query or fragment' },
     maxLength: 500,
     description: 'The Jira site URL, e.g. https://your-domain.atlassian.net; a path prefix (proxy) is kept. No credentials in it.',
   },
   email: {
     type: 'string',
-    pattern: '^[^\\s@]+@[^\\s@]+$',
+    // The e-mail shape jira.js checks (zod's), so an address the schema lets through is one the client takes.
+    pattern: "^(?!\\.)(?!.*\\.\\.)[A-Za-z0-9_'+.-]*[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
     errorMessage: { pattern: 'must be an e-mail address, like bot@example.com' },
     maxLength: 254,
     description: "The Jira account's e-mail.",
@@ -70,6 +79,7 @@ const configProperties = {
   },
   webhookSecret: {
     type: 'string',
+    pattern: '^(.{16,})?$',
     maxLength: 256,
     writeOnly: true,
     description: "Write-only: the webhook's shared secret (16+ characters); '' removes it.",

@@ -73,7 +73,7 @@ describe('when the store hangs and the queue fills', () => {
 describe('with an ingest token', () => {
   it('refuses a missing or wrong token with 401 and accepts the right one', async () => {
     const store = storeAt(await closedPort());
-    const receiver = await createReceiver(loadConfig({ STACKLENS_INGEST_TOKEN: 'ingest-secret' }), { store });
+    const receiver = await createReceiver(loadConfig({ STACKLENS_INGEST_TOKEN: 'ingest-secret-0123456789' }), { store });
     const request = (authorization?: string) =>
       receiver.app.inject({
         method: 'POST',
@@ -84,7 +84,7 @@ describe('with an ingest token', () => {
     expect((await request()).statusCode).toBe(401);
     expect((await request('Bearer wrong')).statusCode).toBe(401);
     // The right token gets past authentication to the (closed) store.
-    expect((await request('Bearer ingest-secret')).statusCode).toBe(503);
+    expect((await request('Bearer ingest-secret-0123456789')).statusCode).toBe(503);
     await receiver.close();
     await store.close();
   });

@@ -30,7 +30,8 @@ const SECRETS = {
   viewer: 'viewer-token-security-0123456789',
   admin: 'admin-token-security-9876543210',
   ingest: 'ingest-token-security-abcdef',
-  secretKey: 'c2VjcmV0LWtleS1mb3ItdGhlLXNlY3VyaXR5LXRlc3Q=',
+  // Random bytes (openssl rand -base64 32): a key of text or repeated bytes is refused.
+  secretKey: '49+EJ+E9E8enL18ufohSALuEEbyUpC26o4ib1kEqUVo=',
 };
 /** Changes the viewer may make: fetching its own live-feed ticket. Any other non-GET route needs the admin token. */
 const VIEWER_CHANGES = new Set(['POST /api/live/ticket']);
@@ -39,7 +40,7 @@ const VIEWER_CHANGES = new Set(['POST /api/live/ticket']);
  * They must still refuse a caller without their proof (a 4xx), bearer token or not.
  */
 const OWN_AUTHENTICATION = new Map([
-  ['POST /api/integrations/jira/webhook', "Jira's shared secret (X-Hub-Signature HMAC or ?secret=): Jira cannot send a bearer token"],
+  ['POST /api/integrations/jira/webhook', "Jira's shared secret as its X-Hub-Signature HMAC of the body: Jira cannot send a bearer token"],
 ]);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-security-'));

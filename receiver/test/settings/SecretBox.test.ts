@@ -22,7 +22,7 @@ describe('SecretBox', () => {
     const a = box.seal('ATATT3x-token', 'jira');
     const b = box.seal('ATATT3x-token', 'jira');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^v1\.[^.]+\.[^.]+\.[^.]+$/);
+    expect(a).toMatch(/^v2\.[^.]+\.[^.]+\.[^.]+$/);
     expect(a).not.toContain('ATATT3x');
     expect(box.open(a, 'jira')).toBe('ATATT3x-token');
     expect(box.open(box.seal('', 'x'), 'x')).toBe('');
@@ -38,7 +38,35 @@ describe('SecretBox', () => {
     flipped[0] = flipped[0]! ^ 1;
     expect(() => box.open([format, iv, tag, flipped.toString('base64')].join('.'), 'jira')).toThrow(SecretKeyError);
     expect(() => box.open('plain text', 'jira')).toThrow('a stored secret is not in the expected format');
-    expect(() => box.open(`v2.${iv}.${tag}.${data}`, 'jira')).toThrow(SecretKeyError);
+    expect(() => box.open(`v3.${iv}.${tag}.${data}`, 'jira')).toThrow(SecretKeyError);
+    // v1 bound only the name: such a value is not opened, whatever it holds.
+    expect(() => box.open(`v1.${iv}.${tag}.${data}`, 'jira')).toThrow(/older version: enter it again/);
+  });
+
+  it('binds the context: a value sealed for one site and e-mail does not open for another', () => {
+    const site = { baseUrl: 'https://a.atlassian.net', email: 'bot@example.com' };
+    const sealed = box.seal('token', 'jira', site);
+    expect(box.open(sealed, 'jira', { email: site.email, baseUrl: site.baseUrl })).toBe('token');
+    expect(() => box.open(sealed, 'jira', { ...site, baseUrl: 'https://evil.example.com' })).toThrow(/enter it again/);
+    expect(() => box.open(sealed, 'jira', { ...site, email: 'other@example.com' })).toThrow(SecretKeyError);
+    expect(() => box.open(sealed, 'jira')).toThrow(SecretKeyError);
+  });
+
+  it('opens full-length tags only', () => {
+    const [format, iv, tag, data] = box.seal('secret', 'jira').split('.');
+    for (const length of [4, 8, 12, 15]) {
+      const cut = Buffer.from(tag!, 'base64').subarray(0, length).toString('base64');
+      expect(() => box.open([format, iv, cut, data].join('.'), 'jira')).toThrow(`tag is ${length} bytes, not 16`);
+    }
+  });
+
+  it('refuses keys that are not random: repeated bytes, all zero, printable text', () => {
+    expect(() => new SecretBox(Buffer.alloc(32))).toThrow(/not random/);
+    expect(() => new SecretBox(Buffer.alloc(32, 0xab))).toThrow(/not random/);
+    expect(() => new SecretBox(Buffer.from('0123456789abcdef'.repeat(2)))).toThrow(/printable text/);
+    expect(() => SecretBox.fromSource({ secretKey: '00'.repeat(32), dataDir: tempDir() })).toThrow(
+      /STACKLENS_SECRET_KEY is not random.*openssl rand/,
+    );
   });
 
   it('takes a 32-byte key only', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretBox, SecretKeyError } from '../../src/settings/SecretBox.ts';
+import { SecretBox } from '../../src/settings/SecretBox.ts';
 import { SettingsStore } from '../../src/settings/SettingsStore.ts';
 import { SETTINGS_TABLE } from '../../src/settings/settingsSchema.ts';
 import { openStore } from '../../src/migrations.ts';
@@ -42,7 +42,7 @@ describe('SettingsStore', () => {
       `SELECT value, secrets FROM stacklens.${SETTINGS_TABLE} WHERE name = 'jira'`,
     );
     expect(JSON.stringify(rows)).not.toContain('tok-123');
-    expect(rows[0]!.secrets).toMatch(/^v1\./);
+    expect(rows[0]!.secrets).toMatch(/^v2\./);
   });
 
   it('lets the newest save win, even within one millisecond, and shares it with another store on the same tables', async () => {
@@ -63,9 +63,12 @@ describe('SettingsStore', () => {
     expect((await settings.read('plain'))!.value).toEqual({ a: 2 });
   });
 
-  it('refuses to open secrets saved under another key, and a sealed value copied to another name', async () => {
+  it('keeps shut secrets saved under another key, copied to another name, or beside a rewritten context', async () => {
     const stranger = new SettingsStore(store.transport, 'stacklens', new SecretBox(randomBytes(32)));
-    await expect(stranger.read('jira')).rejects.toThrow(SecretKeyError);
+    expect(await stranger.read('jira')).toMatchObject({
+      secrets: {},
+      secretsRefused: expect.stringMatching(/another STACKLENS_SECRET_KEY/),
+    });
     const [row] = await store.transport.query<{ secrets: string }>(
       `SELECT secrets FROM stacklens.${SETTINGS_TABLE} FINAL WHERE name = 'jira'`,
     );
@@ -74,6 +77,11 @@ describe('SettingsStore', () => {
       ['name', 'value', 'secrets', 'deleted', 'updatedAt', 'version'],
       `${JSON.stringify(['copied', '{}', row!.secrets, 0, Date.now(), Date.now() * 1000 + 7])}\n`,
     );
-    await expect(settings.read('copied')).rejects.toThrow(SecretKeyError);
+    expect(await settings.read('copied')).toMatchObject({ secrets: {}, secretsRefused: expect.any(String) });
+    // Sealed with the site it belongs to: read back with another site, it stays shut.
+    const site = (value: { baseUrl: string }) => ({ baseUrl: value.baseUrl });
+    await settings.write('bound', { baseUrl: 'https://a.atlassian.net' }, { apiToken: 'tok-456' }, site);
+    expect((await settings.read('bound', site))!.secrets).toEqual({ apiToken: 'tok-456' });
+    expect((await settings.read('bound', () => ({ baseUrl: 'https://evil.example.com' })))!.secretsRefused).toMatch(/enter it again/);
   });
 });

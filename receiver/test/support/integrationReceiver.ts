@@ -46,6 +46,8 @@ export async function startIntegrationReceiver(options: IntegrationReceiverOptio
       STACKLENS_VIEWER_TOKEN: tokens.viewer,
       STACKLENS_ADMIN_TOKEN: tokens.admin,
       ...(tokens.editor ? { STACKLENS_EDITOR_TOKEN: tokens.editor } : {}),
+      // The Jira and OpenAI doubles listen on 127.0.0.1.
+      STACKLENS_ALLOW_PRIVATE_TARGETS: 'true',
       ...options.env,
     }),
     { store: options.store, logger: { level: 'trace', stream }, integrations: options.integrations },

@@ -38,7 +38,8 @@ describe('the Jira configuration API', () => {
 
   it('refuses a configuration without a token, or with fields Jira would refuse', async () => {
     const noToken = await api.request('PUT', '/api/integrations/jira', { ...jiraConfig(jira.url), apiToken: undefined });
-    expect(noToken.statusCode).toBe(400);
+    // Well-formed, but nothing is saved to keep: a conflict with the state, not a bad request.
+    expect(noToken.statusCode).toBe(409);
     expect(noToken.json().message).toBe('apiToken is required: no token is saved yet');
     const bad = await api.request(
       'PUT',
@@ -73,7 +74,7 @@ describe('the Jira configuration API', () => {
     // Sealed at rest: the settings row holds no trace of it.
     const rows = await store.transport.query<{ value: string; secrets: string }>(`SELECT value, secrets FROM stacklens.stacklens_settings`);
     expect(JSON.stringify(rows)).not.toContain(SECRET_TOKEN);
-    expect(rows.some((row) => row.secrets.startsWith('v1.'))).toBe(true);
+    expect(rows.some((row) => row.secrets.startsWith('v2.'))).toBe(true);
   });
 
   it('keeps the saved token for the same site, and asks for it again when the site or e-mail changes', async () => {
@@ -84,7 +85,7 @@ describe('the Jira configuration API', () => {
     expect(kept.statusCode, kept.body).toBe(200);
     expect(kept.json()).toMatchObject({ apiTokenSet: true, autoCreate: false });
     const moved = await api.request('PUT', '/api/integrations/jira', { ...jiraConfig('https://evil.example.com'), apiToken: undefined });
-    expect(moved.statusCode).toBe(400);
+    expect(moved.statusCode).toBe(409);
     expect(moved.json().message).toContain('a saved token is only sent to the site it was entered for');
   });
 

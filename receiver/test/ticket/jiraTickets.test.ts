@@ -51,8 +51,12 @@ async function incidentId(errorType: string): Promise<string> {
   return list.json<{ items: Array<{ id: string }> }>().items[0]!.id;
 }
 
+let webhookCount = 0;
+
 function webhook(key: string, status: string, category: string, signWith = WEBHOOK_SECRET) {
+  // Jira stamps each event; the receiver takes each signed event once, within 10 minutes of it.
   const body = JSON.stringify({
+    timestamp: Date.now() + webhookCount++,
     webhookEvent: 'jira:issue_updated',
     issue: { key, fields: { status: { name: status, statusCategory: { key: category } } } },
   });

@@ -8,7 +8,7 @@ export { encodeExportResponse, encodeStatus } from './encodeResponse.ts';
 export type { PartialSuccess } from './encodeResponse.ts';
 export { anyValueKind } from './anyValueKind.ts';
 export type { AnyValueKind } from './anyValueKind.ts';
-export { MAX_ANY_VALUE_DEPTH } from './limits.ts';
+export { MAX_RECORD_VALUES, MAX_ANY_VALUE_DEPTH } from './limits.ts';
 export { OtlpDecodeError } from './OtlpDecodeError.ts';
 export { renderAnyValue } from './renderValue.ts';
 export { toLogRows } from './toLogRows.ts';
@@ -27,3 +27,4 @@ export type {
   ResourceLogs,
   ScopeLogs,
 } from './types.ts';
+export { checkValueCounts } from './countValues.ts';

@@ -11,3 +11,11 @@ export const MAX_ANY_VALUE_DEPTH = 32;
 /** Wire sizes of W3C trace context ids. */
 export const TRACE_ID_BYTES = 16;
 export const SPAN_ID_BYTES = 8;
+
+/**
+ * Values one record (its body and attributes), resource or scope may hold — attributes, kvlist
+ * entries and array items, nested ones included — unless RECEIVER_MAX_RECORD_VALUES says otherwise.
+ * Real records hold tens; the work per record grows with this number, and the body limit alone
+ * would let one record carry a million.
+ */
+export const MAX_RECORD_VALUES = 10_000;
