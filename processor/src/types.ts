@@ -41,6 +41,17 @@ export interface RuleMatch {
   any?: RuleMatch[];
 }
 
+/**
+ * What makes two records of a rule one problem, besides service, error type, exception type
+ * and top stack frame: the values of these attributes (`by`), and the message's template
+ * unless `template` is false.
+ */
+export interface GroupingKey {
+  by?: string[];
+  /** Whether the message's template takes part [true]. */
+  template?: boolean;
+}
+
 export interface DetectionRule {
   id: string;
   description?: string;
@@ -51,11 +62,23 @@ export interface DetectionRule {
   errorTypeFrom?: string[];
   severity: Severity;
   ticket: TicketPolicy;
+  /** What makes two records one incident [the message's template only]. */
+  group?: GroupingKey;
+}
+
+/** The template miner's knobs (TemplateMiner.ts), one setting for every service. */
+export interface GroupingSettings {
+  similarity?: number;
+  leadingTokens?: number;
+  maxChildren?: number;
+  maxTokens?: number;
 }
 
 export interface RuleSet {
   /** Tried in order; the first rule that matches a record wins. */
   rules: DetectionRule[];
+  /** The template miner's knobs; the defaults suit most logs. */
+  grouping?: GroupingSettings;
 }
 
 export interface Detection {
@@ -302,6 +325,22 @@ export interface IncidentRepository {
   saveIncidents(incidents: ReadonlyArray<Incident>): Promise<void>;
   appendOccurrences(occurrences: ReadonlyArray<Occurrence>): Promise<void>;
   appendAudit(entries: ReadonlyArray<AuditEntry>): Promise<void>;
+  /**
+   * The message templates and fingerprint aliases known (GroupingState), so that a restart or
+   * another receiver on the same store gives a message the fingerprint it had. Optional: a
+   * repository without it starts from no templates (fingerprints then follow arrival order).
+   */
+  loadGrouping?(): Promise<GroupingState>;
+  /** New and changed templates and new aliases since the last call; failures are retried with the next. */
+  saveGrouping?(changes: GroupingState): Promise<void>;
+}
+
+/** The group stage's memory, as persisted and shared between receivers. */
+export interface GroupingState {
+  /** Templates by miner scope (service, error type, exception type: NUL-separated). */
+  templates: Array<{ scope: string; template: string; /** The text this one generalised, no longer a template. */ replaces?: string }>;
+  /** A fingerprint (a template's later form, a merged incident's id) and the incident it resolves to. */
+  aliases: Array<{ fingerprint: string; incidentId: string }>;
 }
 
 /** Receives live events as they happen (the WebSocket feed subscribes here). */

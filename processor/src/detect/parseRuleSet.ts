@@ -34,9 +34,10 @@ export function parseRuleSet(text: string, sourceName: string): RuleSet {
 export function validateRuleSet(value: unknown, sourceName: string): RuleSet {
   const validate = schemaValidator();
   if (!validate(value)) throw ruleSetErrorFrom(sourceName, validate.errors ?? []);
-  const rules = (value as RuleSet).rules.map(withDefaults);
+  const { rules: given, grouping } = value as RuleSet;
+  const rules = given.map(withDefaults);
   checkRuleSemantics(sourceName, rules);
-  return { rules };
+  return grouping === undefined ? { rules } : { rules, grouping: { ...grouping } };
 }
 
 let compiled: ValidateFunction | undefined;

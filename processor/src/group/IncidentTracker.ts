@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   AuditStage,
   Detection,
+  GroupingState,
   Incident,
   IncidentChange,
   IncidentRepository,
@@ -10,8 +11,9 @@ import type {
   UnsequencedLiveEvent,
 } from '../types.ts';
 import type { LiveEventBus } from '../publish/LiveEventBus.ts';
-import { identifyError, type ErrorIdentity } from './identifyError.ts';
+import { ErrorIdentifier, type ErrorIdentity } from './identifyError.ts';
 import { kioskKey } from './kioskKey.ts';
+import type { TemplateMinerOptions } from './TemplateMiner.ts';
 import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
 import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
 import type { PendingWritesLimits } from './PendingWrites.ts';
@@ -35,6 +37,8 @@ export interface IncidentTrackerOptions {
   /** Samples kept per incident, newest first [5]. */
   maxSamples?: number;
   spike?: SpikeOptions;
+  /** The template miner's knobs (the rules file's `grouping`). */
+  grouping?: Partial<TemplateMinerOptions>;
   /** Bounds of the write buffer held while the repository is slow or down. */
   pendingLimits?: Partial<PendingWritesLimits>;
   /** Later stages (enrich, ticket), told of every change in order. */
@@ -96,9 +100,19 @@ export class IncidentTracker {
   readonly #onError: (error: unknown) => void;
 
   readonly #incidents = new Map<string, TrackedIncident>();
+  readonly #identifier: ErrorIdentifier;
+  /**
+   * Fingerprints an incident answers to besides its id: its template's later, more general
+   * forms, and the ids of incidents merged into it. The id stays the first fingerprint, so
+   * the ticket, the analysis and links keyed by it follow the incident.
+   */
+  readonly #aliases = new Map<string, string>();
   /** Incidents that announced something since the last tick. */
   readonly #hot = new Set<TrackedIncident>();
   #lifecycle: Lifecycle = 'idle';
+  /** Aliases made since they were last saved. */
+  #newAliases: GroupingState['aliases'] = [];
+  #savingGrouping = false;
   #starting: Promise<void> | undefined;
   #queuedBeforeStart: Detection[] = [];
   #droppedDetections = 0;
@@ -113,6 +127,7 @@ export class IncidentTracker {
     this.#writeIntervalMs = options.writeIntervalMs ?? 1_000;
     this.#maxSamples = options.maxSamples ?? 5;
     this.#spikes = new SpikeDetector(options.spike);
+    this.#identifier = new ErrorIdentifier(options.grouping);
     this.#writer = new IncidentWriter(options.repository, options.pendingLimits, (id) => this.#snapshotForSaving(id));
     this.#stages = [...(options.stages ?? [])];
     this.#onError = options.onError ?? ((error) => console.error('stacklens processor:', error));
@@ -140,11 +155,25 @@ export class IncidentTracker {
       this.#starting = undefined;
       throw error;
     }
+    let grouping: GroupingState | undefined;
+    try {
+      grouping = await this.#repository.loadGrouping?.();
+    } catch (error) {
+      this.#lifecycle = 'idle';
+      this.#starting = undefined;
+      throw error;
+    }
     for (const stored of loaded) {
       const known = this.#incidents.get(stored.id);
       // A store that keeps versions may hand back more than one: the latest wins.
       if (known !== undefined && Date.parse(stored.updatedAt) <= known.updatedMs) continue;
       this.#incidents.set(stored.id, trackedFrom(structuredClone(stored)));
+    }
+    if (grouping !== undefined) {
+      this.#identifier.seed(grouping.templates);
+      for (const { fingerprint, incidentId } of grouping.aliases) {
+        if (fingerprint !== incidentId) this.#aliases.set(fingerprint, incidentId);
+      }
     }
     if (this.#lifecycle !== 'starting') return; // closed while loading
     this.#lifecycle = 'running';
@@ -170,11 +199,13 @@ export class IncidentTracker {
     const now = this.#clock();
     const touches = new Map<string, BatchTouch>();
     for (const detection of detections) {
-      const identity = identifyError(detection);
-      let touch = touches.get(identity.fingerprint);
+      const identity = this.#identifier.identify(detection);
+      if (identity.previousFingerprint !== undefined) this.#generalised(identity, now, touches);
+      const id = this.#resolve(identity.fingerprint);
+      let touch = touches.get(id);
       if (touch === undefined) {
-        touch = this.#touch(identity, detection, now);
-        touches.set(identity.fingerprint, touch);
+        touch = this.#touch(id, identity, detection, now);
+        touches.set(id, touch);
       }
       this.#count(touch, detection);
     }
@@ -194,9 +225,79 @@ export class IncidentTracker {
     }
   }
 
+  #alias(fingerprint: string, incidentId: string): void {
+    if (fingerprint === incidentId) return;
+    this.#aliases.set(fingerprint, incidentId);
+    this.#newAliases.push({ fingerprint, incidentId });
+  }
+
+  /** The incident id a fingerprint stands for: itself, or the incident it was merged into. */
+  #resolve(fingerprint: string): string {
+    let id = fingerprint;
+    for (let hops = 0; hops < 8; hops += 1) {
+      const next = this.#aliases.get(id);
+      if (next === undefined || next === id) break;
+      id = next;
+    }
+    return id;
+  }
+
+  /**
+   * A detection generalised its template: the incident of the old form answers to the new
+   * fingerprint too, and takes the new template as its title. When the new form is already an
+   * incident of its own (another receiver, or another branch of the miner, got there first),
+   * the two merge: the one seen first survives, and the other's counts move into it.
+   */
+  #generalised(identity: ErrorIdentity, now: number, touches: Map<string, BatchTouch>): void {
+    const from = this.#resolve(identity.previousFingerprint ?? '');
+    const to = this.#resolve(identity.fingerprint);
+    const older = this.#incidents.get(from);
+    if (older === undefined || from === to) return;
+    const newer = this.#incidents.get(to);
+    if (newer === undefined) {
+      this.#alias(identity.fingerprint, from);
+      older.incident.title = identity.template;
+      this.#changed(older, now);
+      return;
+    }
+    const [survivor, absorbed] = older.firstSeenMs <= newer.firstSeenMs ? [older, newer] : [newer, older];
+    this.#merge(survivor, absorbed, now, touches);
+    this.#alias(identity.fingerprint, survivor.incident.id);
+    survivor.incident.title = identity.template;
+  }
+
+  /** Moves one incident's counts into another; the absorbed id resolves to the survivor from now on. */
+  #merge(survivor: TrackedIncident, absorbed: TrackedIncident, now: number, touches: Map<string, BatchTouch>): void {
+    const into = survivor.incident;
+    const from = absorbed.incident;
+    into.count += from.count;
+    for (const [store, count] of Object.entries(from.storeCounts)) into.storeCounts[store] = (into.storeCounts[store] ?? 0) + count;
+    for (const [kiosk, count] of Object.entries(from.kioskCounts)) into.kioskCounts[kiosk] = (into.kioskCounts[kiosk] ?? 0) + count;
+    survivor.firstSeenMs = Math.min(survivor.firstSeenMs, absorbed.firstSeenMs);
+    survivor.lastSeenMs = Math.max(survivor.lastSeenMs, absorbed.lastSeenMs);
+    into.firstSeen = isoFromMillis(survivor.firstSeenMs);
+    into.lastSeen = isoFromMillis(survivor.lastSeenMs);
+    into.samples = [...into.samples, ...from.samples].sort((a, b) => b.timestamp.localeCompare(a.timestamp)).slice(0, this.#maxSamples);
+    this.#alias(from.id, into.id);
+    this.#incidents.delete(from.id);
+    this.#hot.delete(absorbed);
+    const pending = touches.get(from.id);
+    if (pending !== undefined) {
+      touches.delete(from.id);
+      const target = touches.get(into.id);
+      if (target === undefined) touches.set(into.id, { ...pending, tracked: survivor });
+      else {
+        target.occurrences += pending.occurrences;
+        target.latest = [...target.latest, ...pending.latest].slice(-this.#maxSamples);
+      }
+    }
+    this.#changed(survivor, now);
+    this.#audit(into.id, 'detected', now, `merged incident ${from.id} (${from.count} occurrences): their templates turned out to be one`);
+  }
+
   /** The incident a fingerprint's first detection in this batch belongs to: found, regressed or new. */
-  #touch(identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
-    const existing = this.#incidents.get(identity.fingerprint);
+  #touch(id: string, identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
+    const existing = this.#incidents.get(id);
     if (existing === undefined) {
       const tracked = this.#create(identity, detection, now);
       return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
@@ -221,7 +322,7 @@ export class IncidentTracker {
       errorType: detection.errorType,
       exceptionType: identity.exceptionType,
       severity: detection.severity,
-      title: identity.maskedMessage !== '' ? identity.maskedMessage : detection.errorType,
+      title: identity.template !== '' ? identity.template : detection.errorType,
       ruleId: detection.rule.id,
       ticketPolicy: detection.rule.ticket,
       status: 'open',
@@ -370,7 +471,7 @@ export class IncidentTracker {
     actor: string,
     stage: AuditStage & ('acknowledged' | 'resolved' | 'reopened'),
   ): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(this.#resolve(id));
     if (tracked === undefined) return undefined;
     const { incident } = tracked;
     if (incident.status !== status) {
@@ -378,7 +479,7 @@ export class IncidentTracker {
       const before = incident.status;
       incident.status = status;
       this.#changed(tracked, now);
-      this.#audit(id, stage, now, `${before} → ${status}`, actor);
+      this.#audit(incident.id, stage, now, `${before} → ${status}`, actor);
       this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: stage });
       this.#notify('status', tracked, 0, now);
     }
@@ -390,14 +491,15 @@ export class IncidentTracker {
    * stages record `ai.*` and `ticket.*` steps. False for an unknown incident.
    */
   appendAudit(incidentId: string, stage: AuditStage, detail: string, actor: string = PIPELINE_ACTOR): boolean {
-    if (!this.#incidents.has(incidentId)) return false;
-    this.#audit(incidentId, stage, this.#clock(), detail, actor);
+    const id = this.#resolve(incidentId);
+    if (!this.#incidents.has(id)) return false;
+    this.#audit(id, stage, this.#clock(), detail, actor);
     return true;
   }
 
   /** A copy of the incident's current state, undefined for an unknown id. */
   get(id: string): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(this.#resolve(id));
     return tracked === undefined ? undefined : structuredClone(tracked.incident);
   }
 
@@ -416,7 +518,33 @@ export class IncidentTracker {
    */
   async flush(): Promise<void> {
     this.#announceHeldBack(this.#clock());
-    await this.#writer.flush();
+    await Promise.all([this.#writer.flush(), this.#saveGrouping()]);
+  }
+
+  /** The incident a fingerprint resolves to (itself, or the incident it was merged into), undefined when unknown. */
+  incidentIdOf(fingerprint: string): string | undefined {
+    const id = this.#resolve(fingerprint);
+    return this.#incidents.has(id) ? id : undefined;
+  }
+
+  /** Writes new templates and aliases; what fails is kept for the next flush. */
+  async #saveGrouping(): Promise<void> {
+    const save = this.#repository.saveGrouping?.bind(this.#repository);
+    if (save === undefined || this.#savingGrouping) return;
+    const templates = this.#identifier.takeChanged();
+    const aliases = this.#newAliases;
+    if (templates.length === 0 && aliases.length === 0) return;
+    this.#newAliases = [];
+    this.#savingGrouping = true;
+    try {
+      await save({ templates, aliases });
+    } catch (error) {
+      this.#identifier.restoreChanged(templates);
+      this.#newAliases = aliases.concat(this.#newAliases);
+      throw error;
+    } finally {
+      this.#savingGrouping = false;
+    }
   }
 
   #tick(): void {
