@@ -169,12 +169,7 @@ export class IncidentTracker {
       if (known !== undefined && Date.parse(stored.updatedAt) <= known.updatedMs) continue;
       this.#incidents.set(stored.id, trackedFrom(structuredClone(stored)));
     }
-    if (grouping !== undefined) {
-      this.#identifier.seed(grouping.templates);
-      for (const { fingerprint, incidentId } of grouping.aliases) {
-        if (fingerprint !== incidentId) this.#aliases.set(fingerprint, incidentId);
-      }
-    }
+    if (grouping !== undefined) this.#restoreGrouping(grouping);
     if (this.#lifecycle !== 'starting') return; // closed while loading
     this.#lifecycle = 'running';
     this.#timer = setInterval(() => this.#tick(), this.#flushIntervalMs);
@@ -182,6 +177,34 @@ export class IncidentTracker {
     const queued = this.#queuedBeforeStart;
     this.#queuedBeforeStart = [];
     if (queued.length > 0) this.record(queued);
+  }
+
+  /**
+   * Seeds the miner and restores the aliases. Two incidents that claim one fingerprint (two
+   * receivers generalised to the same template before they saw each other's) merge now.
+   */
+  #restoreGrouping(grouping: GroupingState): void {
+    this.#identifier.seed(grouping.templates);
+    // First the ids of incidents merged into others: their stored versions predate the merge.
+    const fingerprints: GroupingState['aliases'] = [];
+    for (const alias of grouping.aliases) {
+      if (alias.fingerprint === alias.incidentId) continue;
+      if (this.#incidents.has(alias.fingerprint) && this.#incidents.has(alias.incidentId)) {
+        this.#incidents.delete(alias.fingerprint);
+        this.#aliases.set(alias.fingerprint, alias.incidentId);
+      } else fingerprints.push(alias);
+    }
+    const now = this.#clock();
+    for (const { fingerprint, incidentId } of fingerprints) {
+      const target = this.#resolve(incidentId);
+      const claimed = this.#aliases.has(fingerprint) ? this.#resolve(fingerprint) : undefined;
+      const current = claimed === undefined ? undefined : this.#incidents.get(claimed);
+      const other = this.#incidents.get(target);
+      if (current !== undefined && other !== undefined && current !== other) {
+        const [survivor, absorbed] = current.firstSeenMs <= other.firstSeenMs ? [current, other] : [other, current];
+        this.#merge(survivor, absorbed, now, new Map());
+      } else this.#aliases.set(fingerprint, target);
+    }
   }
 
   /** Adds a later stage (enrich, ticket); it hears of changes from now on. */
@@ -518,7 +541,14 @@ export class IncidentTracker {
    */
   async flush(): Promise<void> {
     this.#announceHeldBack(this.#clock());
-    await Promise.all([this.#writer.flush(), this.#saveGrouping()]);
+    const [writes, grouping] = await Promise.allSettled([this.#writer.flush(), this.#saveGrouping()]);
+    if (grouping.status === 'fulfilled') {
+      if (writes.status === 'rejected') throw writes.reason;
+      return;
+    }
+    if (writes.status === 'fulfilled') throw grouping.reason;
+    const earlier: unknown = writes.reason;
+    throw new AggregateError([...(earlier instanceof AggregateError ? earlier.errors : [earlier]), grouping.reason], 'some writes failed');
   }
 
   /** The incident a fingerprint resolves to (itself, or the incident it was merged into), undefined when unknown. */

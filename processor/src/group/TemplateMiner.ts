@@ -11,6 +11,11 @@
  * largest share of tokens with, when that share reaches `similarity`; the template then
  * generalises: every position where they differ becomes `<*>`. Otherwise it starts a template.
  *
+ * Leading tokens are trusted to be words of the message, as in Drain: a variable the masks do
+ * not know (a user name without digits) in the first `leadingTokens` tokens makes a template
+ * per value. Looking across branches for such variants cost 0.16 of average grouping accuracy
+ * on the benchmark (bench/grouping.ts): leading words tell real logs' events apart.
+ *
  * A template's text (its tokens joined by spaces) is its identity: the group stage hashes it
  * into the fingerprint, so the same template gives the same fingerprint in any process that
  * mined or loaded it, whatever the arrival order of the messages that made it. `seed` loads
@@ -57,6 +62,7 @@ export interface MineResult {
 
 interface TreeNode {
   children: Map<string, TreeNode>;
+  /** A leaf's templates. */
   templates: MinedTemplate[];
 }
 
@@ -80,7 +86,7 @@ export class TemplateMiner {
   mine(scope: string, masked: string): MineResult {
     const tokens = tokenize(masked, this.options.maxTokens);
     const leaf = this.#leaf(scope, tokens);
-    const best = this.#bestMatch(leaf, tokens);
+    const best = this.#bestMatch(leaf.templates, tokens);
     if (best === undefined) {
       const template = this.#add(leaf, scope, tokens);
       template.count += 1;
@@ -126,10 +132,10 @@ export class TemplateMiner {
     return node;
   }
 
-  #bestMatch(leaf: TreeNode, tokens: ReadonlyArray<string>): MinedTemplate | undefined {
+  #bestMatch(templates: ReadonlyArray<MinedTemplate>, tokens: ReadonlyArray<string>): MinedTemplate | undefined {
     let best: MinedTemplate | undefined;
     let bestScore = -1;
-    for (const template of leaf.templates) {
+    for (const template of templates) {
       const score = similarity(template.tokens, tokens);
       if (score > bestScore) {
         bestScore = score;
