@@ -65,10 +65,12 @@ async function latency(receiver: Receiver, url: string): Promise<number[]> {
   try {
     console.log(`Logging ${PROBES} distinct errors, ${SPACING_MS} ms apart…`);
     for (let i = 0; i < PROBES; i += 1) {
-      telemetry.logger.error(`Enrich probe ${word(i)} failed`, {
+      // A distinct leading word, product and kiosk per probe: a distinct incident under every rule's grouping.
+      telemetry.logger.error(`${word(i)}: enrich probe failed`, {
         'error.code': CODES[i % CODES.length]!,
         'pos.store.id': `STORE_00${(i % 3) + 1}`,
-        'product.id': String(900 + (i % 50)),
+        'pos.kiosk.id': `KIOSK_${i}`,
+        'product.id': String(900 + i),
       });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }

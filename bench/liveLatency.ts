@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
     console.log(`Logging ${PROBES} distinct errors, ${SPACING_MS} ms apart…`);
     for (let i = 0; i < PROBES; i += 1) {
-      const message = `Latency probe ${word(i)} failed`;
+      const message = `${word(i)}: latency probe failed`;
       sentAt.set(message, performance.now());
       telemetry.logger.error(message, { 'error.code': 'LATENCY_PROBE' });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));

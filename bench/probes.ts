@@ -1,6 +1,9 @@
 /** What the latency benchmarks share: distinct probe messages and percentiles. */
 
-/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
+/**
+ * Letters only: as the leading token of a message, it routes the template miner to a template
+ * of its own, so the fingerprint (and the title) differs per probe.
+ */
 export function word(n: number): string {
   let out = '';
   let value = n + 26 * 26;

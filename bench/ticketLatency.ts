@@ -66,9 +66,10 @@ async function main(): Promise<void> {
 
     console.log(`Logging ${PROBES} distinct MISSING_PRICE errors, ${SPACING_MS} ms apart; tickets to ${jira.url}…`);
     for (let i = 0; i < PROBES; i += 1) {
-      const message = `Ticket probe ${word(i)} has no price`;
+      const message = `${word(i)}: ticket probe has no price`;
       sentAt.set(message, Date.now());
-      telemetry.logger.error(message, { 'error.code': 'MISSING_PRICE', 'pos.store.id': 'STORE_001' });
+      // MISSING_PRICE groups by product: one product per probe.
+      telemetry.logger.error(message, { 'error.code': 'MISSING_PRICE', 'pos.store.id': 'STORE_001', 'product.id': String(10_000 + i) });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }
     const deadline = Date.now() + 30_000;

@@ -66,6 +66,12 @@ export interface DetectionRule {
   group?: GroupingKey;
 }
 
+/** The storm guard's limit (StormGuard.ts): more new incidents of one rule in one service within the window make a storm. */
+export interface StormSettings {
+  maxNewIncidents?: number;
+  windowSeconds?: number;
+}
+
 /** The template miner's knobs (TemplateMiner.ts), one setting for every service. */
 export interface GroupingSettings {
   similarity?: number;
@@ -79,6 +85,8 @@ export interface RuleSet {
   rules: DetectionRule[];
   /** The template miner's knobs; the defaults suit most logs. */
   grouping?: GroupingSettings;
+  /** The storm guard's limit. */
+  storm?: StormSettings;
 }
 
 export interface Detection {
@@ -225,6 +233,19 @@ export type LiveEvent =
       incident: IncidentSummary;
       /** Jira's error text (or the network error), for a person to act on. */
       error: string;
+    }
+  | {
+      /** More new incidents of one rule in one service than the storm guard allows: they go into `incident`. */
+      type: 'storm';
+      seq: number;
+      at: number;
+      /** The storm incident: one analysis, one ticket for all of them. */
+      incident: IncidentSummary;
+      ruleId: string;
+      service: string;
+      /** New incidents within the window, this one included. */
+      newIncidents: number;
+      windowSeconds: number;
     }
   | {
       type: 'spike';

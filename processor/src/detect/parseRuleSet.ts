@@ -34,10 +34,14 @@ export function parseRuleSet(text: string, sourceName: string): RuleSet {
 export function validateRuleSet(value: unknown, sourceName: string): RuleSet {
   const validate = schemaValidator();
   if (!validate(value)) throw ruleSetErrorFrom(sourceName, validate.errors ?? []);
-  const { rules: given, grouping } = value as RuleSet;
+  const { rules: given, grouping, storm } = value as RuleSet;
   const rules = given.map(withDefaults);
   checkRuleSemantics(sourceName, rules);
-  return grouping === undefined ? { rules } : { rules, grouping: { ...grouping } };
+  return {
+    rules,
+    ...(grouping === undefined ? {} : { grouping: { ...grouping } }),
+    ...(storm === undefined ? {} : { storm: { ...storm } }),
+  };
 }
 
 let compiled: ValidateFunction | undefined;

@@ -26,6 +26,14 @@ export const ruleSetSchema: SchemaObject = {
         maxTokens: { type: 'integer', minimum: 2 },
       },
     },
+    storm: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxNewIncidents: { type: 'integer', minimum: 1 },
+        windowSeconds: { type: 'integer', minimum: 1 },
+      },
+    },
   },
   $defs: {
     stringOrStrings: {

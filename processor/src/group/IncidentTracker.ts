@@ -19,6 +19,8 @@ import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
 import type { PendingWritesLimits } from './PendingWrites.ts';
 import { isoFromMillis, millisFromNanos } from './recordTime.ts';
 import { SpikeDetector, type SpikeOptions } from './SpikeDetector.ts';
+import { StormGuard, type StormOptions } from './StormGuard.ts';
+import { fingerprint } from './fingerprint.ts';
 import { trackedFrom, type TrackedIncident } from './TrackedIncident.ts';
 
 export interface IncidentTrackerOptions {
@@ -39,6 +41,8 @@ export interface IncidentTrackerOptions {
   spike?: SpikeOptions;
   /** The template miner's knobs (the rules file's `grouping`). */
   grouping?: Partial<TemplateMinerOptions>;
+  /** The storm guard's limit (the rules file's `storm`). */
+  storm?: Partial<StormOptions>;
   /** Bounds of the write buffer held while the repository is slow or down. */
   pendingLimits?: Partial<PendingWritesLimits>;
   /** Later stages (enrich, ticket), told of every change in order. */
@@ -101,6 +105,7 @@ export class IncidentTracker {
 
   readonly #incidents = new Map<string, TrackedIncident>();
   readonly #identifier: ErrorIdentifier;
+  readonly #storms: StormGuard;
   /**
    * Fingerprints an incident answers to besides its id: its template's later, more general
    * forms, and the ids of incidents merged into it. The id stays the first fingerprint, so
@@ -128,6 +133,7 @@ export class IncidentTracker {
     this.#maxSamples = options.maxSamples ?? 5;
     this.#spikes = new SpikeDetector(options.spike);
     this.#identifier = new ErrorIdentifier(options.grouping);
+    this.#storms = new StormGuard(options.storm);
     this.#writer = new IncidentWriter(options.repository, options.pendingLimits, (id) => this.#snapshotForSaving(id));
     this.#stages = [...(options.stages ?? [])];
     this.#onError = options.onError ?? ((error) => console.error('stacklens processor:', error));
@@ -228,7 +234,10 @@ export class IncidentTracker {
       let touch = touches.get(id);
       if (touch === undefined) {
         touch = this.#touch(id, identity, detection, now);
-        touches.set(id, touch);
+        // A storm puts a new fingerprint into an incident this batch may already touch.
+        const key = touch.tracked.incident.id;
+        touch = touches.get(key) ?? touch;
+        touches.set(key, touch);
       }
       this.#count(touch, detection);
     }
@@ -320,10 +329,25 @@ export class IncidentTracker {
 
   /** The incident a fingerprint's first detection in this batch belongs to: found, regressed or new. */
   #touch(id: string, identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
-    const existing = this.#incidents.get(id);
+    let existing = this.#incidents.get(id);
     if (existing === undefined) {
-      const tracked = this.#create(identity, detection, now);
-      return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      const { rule, record } = detection;
+      const decision = this.#storms.decide(rule.id, record.ServiceName, now);
+      if (decision.kind === 'create') {
+        const tracked = this.#create(identity, detection, now);
+        return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      }
+      if (decision.kind === 'start') {
+        const { tracked, created } = this.#startStorm(identity, detection, decision.newIncidents, now);
+        return { tracked, occurrences: 0, created, regressed: false, latest: [] };
+      }
+      const stormId = this.#resolve(decision.stormId);
+      existing = this.#incidents.get(stormId);
+      if (existing === undefined) {
+        const tracked = this.#create(identity, detection, now);
+        return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      }
+      this.#alias(identity.fingerprint, stormId);
     }
     const regressed = existing.incident.status === 'resolved';
     if (regressed) {
@@ -332,6 +356,52 @@ export class IncidentTracker {
       this.#audit(existing.incident.id, 'regressed', now, `fired again after being resolved (regression ${existing.incident.regressions})`);
     }
     return { tracked: existing, occurrences: 0, created: false, regressed, latest: [] };
+  }
+
+  /**
+   * The storm guard's `start`: one storm incident for this rule and service, into which this
+   * and every further new fingerprint of the storm goes (as an alias), so that the stages make
+   * one analysis and one ticket of it. Its fingerprint names the rule, the service and the
+   * minute the storm started: receivers that see one storm at once make one incident.
+   */
+  #startStorm(
+    identity: ErrorIdentity,
+    detection: Detection,
+    newIncidents: number,
+    now: number,
+  ): { tracked: TrackedIncident; created: boolean } {
+    const { rule, record } = detection;
+    const windowSeconds = Math.round(this.#storms.options.windowMs / 1_000);
+    const stormPrint = fingerprint({
+      service: record.ServiceName,
+      errorType: detection.errorType,
+      exceptionType: '',
+      maskedMessage: `storm of rule ${rule.id}`,
+      topFrame: '',
+      groupKey: `storm.minute=${Math.floor(now / 60_000)}`,
+    });
+    const title = `Storm: more than ${this.#storms.options.maxNewIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s (first: ${identity.template})`;
+    const existing = this.#incidents.get(this.#resolve(stormPrint));
+    const tracked =
+      existing ?? this.#create({ ...identity, fingerprint: stormPrint, template: title, previousFingerprint: undefined }, detection, now);
+    this.#storms.started(rule.id, record.ServiceName, tracked.incident.id, now);
+    this.#alias(identity.fingerprint, tracked.incident.id);
+    this.#audit(
+      tracked.incident.id,
+      'detected',
+      now,
+      `storm: ${newIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s; new ones go into this incident`,
+    );
+    this.#emit({
+      type: 'storm',
+      at: now,
+      incident: summaryOf(tracked.incident),
+      ruleId: rule.id,
+      service: record.ServiceName,
+      newIncidents,
+      windowSeconds,
+    });
+    return { tracked, created: existing === undefined };
   }
 
   #create(identity: ErrorIdentity, detection: Detection, now: number): TrackedIncident {
