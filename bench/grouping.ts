@@ -5,7 +5,8 @@
  *    systems, 2,000 labelled lines each; and the 14 with corrected labels), through the
  *    product's own path: each line is an ERROR record of a service named after its system,
  *    `createPipeline` with the shipped rules detects and groups it (masking, template miner,
- *    fingerprint, aliases and merges), and a line's group is the incident its occurrence row
+ *    fingerprint, aliases and merges; the storm guard off, since it merges new incidents of a
+ *    rule on purpose), and a line's group is the incident its occurrence row
  *    names, resolved through the tracker's aliases at the end. One configuration for all.
  * 2. The same table for Drain3 (PyPI `drain3` 0.9.11, installed into bench/.cache/python on
  *    first run), with its defaults and with generic masking, run by bench/grouping_drain3.py
@@ -63,7 +64,8 @@ function recordOf(system: string, line: LabelledLine, index: number): PipelineRe
 async function groupThroughPipeline(system: string, lines: ReadonlyArray<LabelledLine>): Promise<string[]> {
   const repository = new CollectingRepository();
   const pipeline = createPipeline({
-    ruleSet: defaultRuleSet(),
+    // The storm guard is off: it puts a rule's new incidents into one on purpose, which is not what is measured here.
+    ruleSet: { ...defaultRuleSet(), storm: { maxNewIncidents: Number.MAX_SAFE_INTEGER } },
     repository,
     bus: () => {},
     tracker: { pendingLimits: { maxOccurrences: lines.length + 1 } },

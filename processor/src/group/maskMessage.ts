@@ -42,26 +42,29 @@ const END = '(?![A-Za-z0-9_])';
 const H4 = '[0-9A-Fa-f]{1,4}';
 
 const VARIABLE = new RegExp(
-  [
-    // 1 URL
-    `(${START}[A-Za-z][A-Za-z0-9+.-]*://[^\\s"'<>()\\[\\]{}]+)`,
-    // 2 e-mail
-    `(${START}[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}${END})`,
-    // 3 UUID
-    `(${START}[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}${END})`,
-    // 4 IPv6: bracketed with an optional port, with a '::', or all eight groups
-    `(\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\](?::\\d+)?|${START}(?:(?:${H4}:){7}${H4}|(?:${H4}:){1,6}:(?:${H4}(?::${H4}){0,5})?|::(?:${H4}(?::${H4}){0,6})?)${END}(?:%[A-Za-z0-9]+)?)`,
-    // 5 IPv4 with an optional port
-    `(${START}(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?${END})`,
-    // 6 path: two or more segments, or a Windows drive
-    `((?<![A-Za-z0-9_./\\\\])(?:[A-Za-z]:\\\\[^\\s"'<>|:*?]+|~?(?:/[A-Za-z0-9_.@%+~-]+){2,}/?))`,
-    // 7 host name ending in a common top-level domain
-    `(${START}(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})${END}(?::\\d{1,5}${END})?)`,
-    // 8 hex: 0x literal, or 8+ hex characters with a letter and a digit
-    `(${START}(?:0[xX][0-9A-Fa-f]+|(?=[0-9A-Fa-f]*[A-Fa-f])(?=[0-9A-Fa-f]*\\d)[0-9A-Fa-f]{8,})${END})`,
-    // 9 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts
-    `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=[A-Za-z0-9_.-]*\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
-  ].join('|'),
+  // Nothing masked starts inside a word: one look back turns away most positions at once.
+  '(?<![A-Za-z0-9_])(?:' +
+    [
+      // 1 URL
+      `(${START}[A-Za-z][A-Za-z0-9+.-]*://[^\\s"'<>()\\[\\]{}]+)`,
+      // 2 e-mail
+      `(${START}[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}${END})`,
+      // 3 UUID
+      `(${START}[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}${END})`,
+      // 4 IPv6: bracketed with an optional port, with a '::', or all eight groups
+      `(\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\](?::\\d+)?|${START}(?:(?:${H4}:){7}${H4}|(?:${H4}:){1,6}:(?:${H4}(?::${H4}){0,5})?|::(?:${H4}(?::${H4}){0,6})?)${END}(?:%[A-Za-z0-9]+)?)`,
+      // 5 IPv4 with an optional port
+      `(${START}(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?${END})`,
+      // 6 path: two or more segments, or a Windows drive
+      `((?<![A-Za-z0-9_./\\\\])(?:[A-Za-z]:\\\\[^\\s"'<>|:*?]+|~?(?:/[A-Za-z0-9_.@%+~-]+){2,}/?))`,
+      // 7 host name ending in a common top-level domain
+      `(${START}(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})${END}(?::\\d{1,5}${END})?)`,
+      // 8 hex: 0x literal, or 8+ hex characters with a letter and a digit
+      `(${START}(?:0[xX][0-9A-Fa-f]+|(?=[0-9A-Fa-f]*[A-Fa-f])(?=[0-9A-Fa-f]*\\d)[0-9A-Fa-f]{8,})${END})`,
+      // 9 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts
+      `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=[A-Za-z0-9_.-]*\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
+    ].join('|') +
+    ')',
   'g',
 );
 
