@@ -21,6 +21,7 @@ interface IncidentsQuery {
   errorType?: string;
   service?: string;
   store?: string;
+  text?: string;
   limit: number;
   offset: number;
 }
@@ -57,6 +58,11 @@ const listSchema = {
       errorType: filterString,
       service: filterString,
       store: { ...filterString, description: 'Incidents that occurred at least once in this store.' },
+      text: {
+        ...filterString,
+        description:
+          'Text, any case, in the title (the message template), error type, service, store or kiosk ids, or the raw messages and attributes of the samples (a product id such as 999, an order id).',
+      },
       ...pageQuery,
     },
   },
@@ -174,9 +180,10 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
     '/incidents/:id',
     { schema: detailSchema, onRequest: app.requireRole('viewer') },
     async (request) => {
-      const { id } = request.params;
-      const incident = await incidents.find(id);
-      if (!incident) throw notFound(id);
+      const incident = await incidents.find(request.params.id);
+      if (!incident) throw notFound(request.params.id);
+      // A merged incident's id answers with the incident it was merged into.
+      const { id } = incident;
       const endMs = request.query.to === undefined ? Date.now() : Date.parse(request.query.to);
       const [histogram, audit, { analyses, tickets }] = await Promise.all([
         incidents.histogram(id, endMs, request.query.minutes),
