@@ -169,6 +169,8 @@ export const AUDIT_STAGES = [
   'ticket.created',
   'ticket.failed',
   'ticket.skipped',
+  'merged',
+  'unmerged',
 ] as const;
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 

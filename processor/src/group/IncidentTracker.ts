@@ -115,6 +115,8 @@ export class IncidentTracker {
   /** Incidents that announced something since the last tick. */
   readonly #hot = new Set<TrackedIncident>();
   #lifecycle: Lifecycle = 'idle';
+  /** Incidents merged into others, as they were before, so that a person can undo the merge. */
+  readonly #absorbed = new Map<string, { tracked: TrackedIncident; into: string }>();
   /** Aliases made since they were last saved. */
   #newAliases: GroupingState['aliases'] = [];
   #savingGrouping = false;
@@ -191,14 +193,27 @@ export class IncidentTracker {
    */
   #restoreGrouping(grouping: GroupingState): void {
     this.#identifier.seed(grouping.templates);
-    // First the ids of incidents merged into others: their stored versions predate the merge.
+    // First the incidents merged into others (their stored states predate the merge) and
+    // unmerged again (an alias of an id to itself), in the order they happened.
     const fingerprints: GroupingState['aliases'] = [];
     for (const alias of grouping.aliases) {
-      if (alias.fingerprint === alias.incidentId) continue;
-      if (this.#incidents.has(alias.fingerprint) && this.#incidents.has(alias.incidentId)) {
-        this.#incidents.delete(alias.fingerprint);
-        this.#aliases.set(alias.fingerprint, alias.incidentId);
-      } else fingerprints.push(alias);
+      const { fingerprint, incidentId } = alias;
+      const absorbed = this.#absorbed.get(fingerprint);
+      if (fingerprint === incidentId) {
+        if (absorbed !== undefined) {
+          this.#incidents.set(fingerprint, absorbed.tracked);
+          this.#absorbed.delete(fingerprint);
+        }
+        this.#aliases.delete(fingerprint);
+        continue;
+      }
+      const tracked = this.#incidents.get(fingerprint);
+      if (tracked !== undefined && this.#incidents.has(this.#resolve(incidentId))) {
+        this.#absorbed.set(fingerprint, { tracked, into: incidentId });
+        this.#incidents.delete(fingerprint);
+        this.#aliases.set(fingerprint, incidentId);
+      } else if (absorbed !== undefined) this.#aliases.set(fingerprint, incidentId);
+      else fingerprints.push(alias);
     }
     const now = this.#clock();
     for (const { fingerprint, incidentId } of fingerprints) {
@@ -299,9 +314,14 @@ export class IncidentTracker {
   }
 
   /** Moves one incident's counts into another; the absorbed id resolves to the survivor from now on. */
-  #merge(survivor: TrackedIncident, absorbed: TrackedIncident, now: number, touches: Map<string, BatchTouch>): void {
+  #merge(survivor: TrackedIncident, absorbed: TrackedIncident, now: number, touches: Map<string, BatchTouch>, actor = PIPELINE_ACTOR): void {
     const into = survivor.incident;
     const from = absorbed.incident;
+    const kept = trackedFrom(structuredClone(from));
+    kept.savedMs = absorbed.savedMs;
+    this.#absorbed.set(from.id, { tracked: kept, into: into.id });
+    // Its state as merged is stored (it may never have been): an unmerge after a restart restores it.
+    this.#changed(kept, now);
     into.count += from.count;
     for (const [store, count] of Object.entries(from.storeCounts)) into.storeCounts[store] = (into.storeCounts[store] ?? 0) + count;
     for (const [kiosk, count] of Object.entries(from.kioskCounts)) into.kioskCounts[kiosk] = (into.kioskCounts[kiosk] ?? 0) + count;
@@ -324,7 +344,65 @@ export class IncidentTracker {
       }
     }
     this.#changed(survivor, now);
-    this.#audit(into.id, 'detected', now, `merged incident ${from.id} (${from.count} occurrences): their templates turned out to be one`);
+    const why = actor === PIPELINE_ACTOR ? 'their templates turned out to be one' : `merged by ${actor}`;
+    this.#audit(into.id, 'merged', now, `merged incident ${from.id} (${from.count} occurrences) into this one: ${why}`, actor);
+    this.#audit(from.id, 'merged', now, `merged into incident ${into.id}: ${why}`, actor);
+    this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
+  }
+
+  /**
+   * A person's merge: `id` becomes part of `intoId` (counts add up, its fingerprints resolve to
+   * it, the ticket and analysis of `intoId` stand for both). Undefined when either is unknown
+   * or they are one already.
+   */
+  merge(id: string, intoId: string, actor: string): Incident | undefined {
+    const absorbed = this.#incidents.get(this.#resolve(id));
+    const survivor = this.#incidents.get(this.#resolve(intoId));
+    if (absorbed === undefined || survivor === undefined || absorbed === survivor) return undefined;
+    this.#merge(survivor, absorbed, this.#clock(), new Map(), actor);
+    this.#notify('occurrences', survivor, 0, this.#clock());
+    return structuredClone(survivor.incident);
+  }
+
+  /**
+   * Undoes a merge: the incident comes back as it was when merged, its counts leave the one it
+   * was merged into, and its id resolves to itself again (fingerprints that generalised while
+   * merged stay with the survivor). Undefined when `id` is not a merged incident.
+   */
+  unmerge(id: string, actor: string): Incident | undefined {
+    const entry = this.#absorbed.get(id);
+    if (entry === undefined) return undefined;
+    const now = this.#clock();
+    const restored = entry.tracked;
+    const { incident } = restored;
+    const survivor = this.#incidents.get(this.#resolve(entry.into));
+    if (survivor !== undefined) {
+      const into = survivor.incident;
+      into.count = Math.max(0, into.count - incident.count);
+      for (const [store, count] of Object.entries(incident.storeCounts)) {
+        const left = (into.storeCounts[store] ?? 0) - count;
+        if (left > 0) into.storeCounts[store] = left;
+        else delete into.storeCounts[store];
+      }
+      for (const [kiosk, count] of Object.entries(incident.kioskCounts)) {
+        const left = (into.kioskCounts[kiosk] ?? 0) - count;
+        if (left > 0) into.kioskCounts[kiosk] = left;
+        else delete into.kioskCounts[kiosk];
+      }
+      const own = new Set(incident.samples.map((sample) => `${sample.timestamp}\u0000${sample.traceId}\u0000${sample.body}`));
+      into.samples = into.samples.filter((sample) => !own.has(`${sample.timestamp}\u0000${sample.traceId}\u0000${sample.body}`));
+      this.#changed(survivor, now);
+      this.#audit(into.id, 'unmerged', now, `incident ${incident.id} (${incident.count} occurrences) taken out again`, actor);
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
+    }
+    this.#absorbed.delete(id);
+    this.#aliases.delete(id);
+    this.#newAliases.push({ fingerprint: id, incidentId: id });
+    this.#incidents.set(id, restored);
+    this.#changed(restored, now);
+    this.#audit(id, 'unmerged', now, `taken out of incident ${entry.into}`, actor);
+    this.#emit({ type: 'incident.created', at: now, incident: summaryOf(incident) });
+    return structuredClone(incident);
   }
 
   /** The incident a fingerprint's first detection in this batch belongs to: found, regressed or new. */
@@ -660,7 +738,7 @@ export class IncidentTracker {
 
   /** The state to save for a changed incident; from now on, a change makes a later version. */
   #snapshotForSaving(id: string): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(id) ?? this.#absorbed.get(id)?.tracked;
     if (tracked === undefined) return undefined;
     tracked.savedMs = tracked.updatedMs;
     return structuredClone(tracked.incident);

@@ -191,6 +191,66 @@ describe('template grouping: stable identity', () => {
   });
 });
 
+describe('template grouping: merge and unmerge by hand', () => {
+  it('merges one incident into another, audited; undoes it; and a restart keeps what was decided', async () => {
+    const repository = new InMemoryIncidentRepository();
+    const h = trackerHarness({ repository });
+    await h.tracker.start();
+    h.record(checkoutFailure('Payment service timed out after 3000 ms'), checkoutFailure('Payment service timed out after 5000 ms'));
+    h.record(checkoutFailure('Payment gateway unreachable: connection reset'));
+    const [timeout, unreachable] = ['timed out', 'unreachable'].map((text) => h.tracker.list().find((i) => i.title.includes(text)) as Incident);
+
+    expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toMatchObject({ id: timeout!.id, count: 3 });
+    expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toBeUndefined(); // one already
+    expect(h.tracker.list()).toHaveLength(1);
+    expect(h.tracker.get(unreachable!.id)?.id).toBe(timeout!.id);
+    h.record(checkoutFailure('Payment gateway unreachable: connection reset'));
+    expect(h.tracker.get(timeout!.id)?.count).toBe(4);
+    await h.tracker.close();
+    const merged = repository.audit.filter((entry) => entry.stage === 'merged');
+    expect(merged.map((entry) => [entry.incidentId, entry.actor])).toEqual([
+      [timeout!.id, 'api'],
+      [unreachable!.id, 'api'],
+    ]);
+
+    const restarted = trackerHarness({ repository });
+    await restarted.tracker.start();
+    expect(restarted.tracker.list().map((i) => [i.id, i.count])).toEqual([[timeout!.id, 4]]);
+    expect(restarted.tracker.unmerge(timeout!.id, 'api')).toBeUndefined(); // not a merged incident
+    expect(restarted.tracker.unmerge(unreachable!.id, 'api')).toMatchObject({ id: unreachable!.id, count: 1 });
+    expect(
+      restarted.tracker
+        .list()
+        .map((i) => [i.id, i.count])
+        .sort(),
+    ).toEqual(
+      [
+        [timeout!.id, 3],
+        [unreachable!.id, 1],
+      ].sort(),
+    );
+    await restarted.tracker.close();
+    expect(repository.audit.filter((entry) => entry.stage === 'unmerged')).toHaveLength(2);
+
+    const again = trackerHarness({ repository });
+    await again.tracker.start();
+    expect(again.tracker.list()).toHaveLength(2);
+    // The unmerged incident's own fingerprint is its own again.
+    again.record(checkoutFailure('Payment gateway unreachable: connection reset'));
+    expect(again.tracker.get(unreachable!.id)?.count).toBe(2);
+  });
+
+  it('answers undefined for unknown ids', async () => {
+    const h = trackerHarness();
+    await h.tracker.start();
+    h.record(checkoutFailure('Payment service timed out after 3000 ms'));
+    const [only] = h.tracker.list() as [Incident];
+    expect(h.tracker.merge('nope', only.id, 'api')).toBeUndefined();
+    expect(h.tracker.merge(only.id, 'nope', 'api')).toBeUndefined();
+    expect(h.tracker.unmerge('nope', 'api')).toBeUndefined();
+  });
+});
+
 describe('template grouping: the POS rules group by what an SRE would fix', () => {
   it('makes one MISSING_PRICE incident per product, whatever the order, store or product name', async () => {
     const h = trackerHarness();
