@@ -84,7 +84,10 @@ export class IncidentQueries {
         'text',
         filters.text,
       );
-    const from = `FROM ${this.#tables.incidents} FINAL ${conditions.where()}`;
+    // An incident merged into another keeps its last state in the table: its latest alias names the survivor.
+    const notMerged = `id NOT IN (SELECT fingerprint FROM ${this.#tables.aliases} GROUP BY fingerprint HAVING argMax(incidentId, seq) != fingerprint)`;
+    const where = conditions.where();
+    const from = `FROM ${this.#tables.incidents} FINAL ${where === '' ? `WHERE ${notMerged}` : `${where} AND ${notMerged}`}`;
     const [counted] = await readRows<{ total: number | string }>(this.#transport, `SELECT count() AS total ${from}`, conditions.params);
     const rows = await readRows<IncidentViewRow>(
       this.#transport,
