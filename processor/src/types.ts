@@ -22,7 +22,16 @@ export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** When an incident of a rule gets a ticket (the ticket stage acts on it). */
-export type TicketPolicy = { mode: 'auto'; afterOccurrences: number; windowMinutes: number } | { mode: 'manual' } | { mode: 'never' };
+export type TicketPolicy =
+  | {
+      mode: 'auto';
+      afterOccurrences: number;
+      windowMinutes: number;
+      /** The analysis' confidence a ticket needs, per severity (ticket/confidenceGate.ts); none: no condition. */
+      minConfidence?: Partial<Record<Severity, number>>;
+    }
+  | { mode: 'manual' }
+  | { mode: 'never' };
 
 /** What a rule looks at. Every condition given must hold; strings compare exactly. */
 export interface RuleMatch {

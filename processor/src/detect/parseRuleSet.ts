@@ -63,5 +63,6 @@ function ticketWithDefaults(ticket: TicketPolicy): TicketPolicy {
     mode: 'auto',
     afterOccurrences: partial.afterOccurrences ?? DEFAULT_AFTER_OCCURRENCES,
     windowMinutes: partial.windowMinutes ?? DEFAULT_WINDOW_MINUTES,
+    ...(partial.minConfidence === undefined ? {} : { minConfidence: { ...partial.minConfidence } }),
   };
 }

@@ -71,6 +71,12 @@ export const ruleSetSchema: SchemaObject = {
             mode: { const: 'auto' },
             afterOccurrences: { type: 'integer', minimum: 1 },
             windowMinutes: { type: 'integer', minimum: 1 },
+            minConfidence: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: Object.fromEntries(SEVERITIES.map((severity) => [severity, { type: 'number', minimum: 0, maximum: 1 }])),
+            },
           },
           additionalProperties: false,
         },

@@ -314,7 +314,13 @@ export class IncidentTracker {
   }
 
   /** Moves one incident's counts into another; the absorbed id resolves to the survivor from now on. */
-  #merge(survivor: TrackedIncident, absorbed: TrackedIncident, now: number, touches: Map<string, BatchTouch>, actor = PIPELINE_ACTOR): void {
+  #merge(
+    survivor: TrackedIncident,
+    absorbed: TrackedIncident,
+    now: number,
+    touches: Map<string, BatchTouch>,
+    actor = PIPELINE_ACTOR,
+  ): void {
     const into = survivor.incident;
     const from = absorbed.incident;
     const kept = trackedFrom(structuredClone(from));

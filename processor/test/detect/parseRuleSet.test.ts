@@ -233,13 +233,28 @@ describe('parseRuleSet', () => {
     match: { errorCode: INVALID_STORE_CONFIG }
     errorType: INVALID_STORE_CONFIG
     severity: HIGH
-    ticket: { mode: manual }
+    ticket: { mode: auto, minConfidence: { HIGH: 0.75, MEDIUM: 0.9 } }
     group: { by: [pos.store.id, pos.kiosk.id], template: false }`)}`,
       'rules.yaml',
     );
     expect(ruleSet.grouping).toEqual({ similarity: 0.6, leadingTokens: 1 });
     expect(ruleSet.rules[1]?.group).toEqual({ by: ['pos.store.id', 'pos.kiosk.id'], template: false });
     expect(ruleSet.rules[0]?.group).toBeUndefined();
+    expect(ruleSet.rules[1]?.ticket).toEqual({
+      mode: 'auto',
+      afterOccurrences: 1,
+      windowMinutes: 60,
+      minConfidence: { HIGH: 0.75, MEDIUM: 0.9 },
+    });
+    expect(
+      errorOf(
+        withSecondRule(`  - id: x
+    match: { errorCode: X }
+    errorType: X
+    severity: HIGH
+    ticket: { mode: auto, minConfidence: { HIGH: 1.5 } }`),
+      ).message,
+    ).toContain('minConfidence');
   });
 
   it('refuses a grouping knob out of range and an empty grouping key', () => {

@@ -198,7 +198,9 @@ describe('template grouping: merge and unmerge by hand', () => {
     await h.tracker.start();
     h.record(checkoutFailure('Payment service timed out after 3000 ms'), checkoutFailure('Payment service timed out after 5000 ms'));
     h.record(checkoutFailure('Payment gateway unreachable: connection reset'));
-    const [timeout, unreachable] = ['timed out', 'unreachable'].map((text) => h.tracker.list().find((i) => i.title.includes(text)) as Incident);
+    const [timeout, unreachable] = ['timed out', 'unreachable'].map(
+      (text) => h.tracker.list().find((i) => i.title.includes(text)) as Incident,
+    );
 
     expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toMatchObject({ id: timeout!.id, count: 3 });
     expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toBeUndefined(); // one already
