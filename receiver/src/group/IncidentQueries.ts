@@ -79,8 +79,11 @@ export class IncidentQueries {
       .add('mapContains(storeCounts, {store:String})', 'store', filters.store)
       .add(
         // The title is the template (`Product <num> has no price`); the samples keep the raw values (`999`, an order id).
-        'multiSearchAnyCaseInsensitive(concat(title, char(0), errorType, char(0), service, char(0), samples, char(0), ' +
-          "arrayStringConcat(mapKeys(storeCounts), ' '), char(0), arrayStringConcat(mapKeys(kioskCounts), ' ')), [{text:String}])",
+        // Each field is searched on its own, as text: never the JSON around the samples.
+        'arrayExists(field -> positionCaseInsensitiveUTF8(field, {text:String}) > 0, arrayConcat([title, errorType, service], ' +
+          'mapKeys(storeCounts), mapKeys(kioskCounts), ' +
+          "arrayMap(sample -> JSONExtractString(sample, 'body'), JSONExtractArrayRaw(samples)), " +
+          "arrayFlatten(arrayMap(sample -> mapValues(JSONExtract(sample, 'attributes', 'Map(String, String)')), JSONExtractArrayRaw(samples)))))",
         'text',
         filters.text,
       );
