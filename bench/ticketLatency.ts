@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setupTelemetry } from '@stacklens/telemetry';
 import { createReceiver, loadConfig, openStore } from '@stacklens/receiver';
 import { startJiraDouble } from '@stacklens/test-support/jira';
-import { percentile, word } from './probes.ts';
+import { percentile, rulesWithoutStormGuard, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 60);
 // Two new incidents a second, every one filing a ticket: far above what a Jira project takes in, yet within what one embedded engine serves beside ingest.
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       JIRA_AUTO_CREATE: 'true',
       JIRA_POLL_SECONDS: '0',
       OPENAI_API_KEY: '',
+      STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir),
     }),
     { store },
   );
