@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskMessage, TemplateMiner } from '../../src/index.ts';
+import { maskMessage } from '../../src/group/maskMessage.ts';
+import { TemplateMiner } from '../../src/group/TemplateMiner.ts';
 
 const mine = (miner: TemplateMiner, text: string, scope = 's') => miner.mine(scope, maskMessage(text));
 

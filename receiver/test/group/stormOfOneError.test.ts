@@ -8,10 +8,10 @@ import { aiIntegrationFactory } from '../../src/enrich/aiIntegration.ts';
 import { openStore } from '../../src/migrations.ts';
 import type { LogStore } from '../../src/store/LogStore.ts';
 import { jiraIntegrationFactory } from '../../src/ticket/jiraIntegration.ts';
-import { startJiraDouble, type JiraDouble } from '../support/jira/jiraDouble.ts';
+import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import { startIntegrationReceiver, waitFor, type IntegrationReceiver } from '../support/integrationReceiver.ts';
 import { FAST, jiraConfig, TOKENS } from '../ticket/support/jiraReceiver.ts';
-import type { PosError } from './support/posErrors.ts';
+import type { PosError } from '@stacklens/test-support/otlp';
 
 // One data folder for the whole file: chDB opens one folder per process.
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-storm-of-one-error-'));

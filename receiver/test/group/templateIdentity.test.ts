@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createReceiver } from '../../src/receiver.ts';
 import { startApiReceiver, TOKENS } from './support/apiReceiver.ts';
-import { protobufRequest, type PosError } from './support/posErrors.ts';
+import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
 
 // One data folder for the whole file: chDB opens one folder per process.
 const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-template-identity-'));
