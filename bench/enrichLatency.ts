@@ -17,7 +17,7 @@ import { createAiIntegration, createReceiver, loadConfig, openStore, type Receiv
 import type { LiveEvent } from '@stacklens/processor';
 import { setupTelemetry } from '@stacklens/telemetry';
 import { protobufRequest, type PosError } from '@stacklens/test-support/otlp';
-import { percentile, word } from './probes.ts';
+import { percentile, rulesWithoutStormGuard, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
 const SPACING_MS = 20;
@@ -65,10 +65,12 @@ async function latency(receiver: Receiver, url: string): Promise<number[]> {
   try {
     console.log(`Logging ${PROBES} distinct errors, ${SPACING_MS} ms apart…`);
     for (let i = 0; i < PROBES; i += 1) {
-      telemetry.logger.error(`Enrich probe ${word(i)} failed`, {
+      // A distinct leading word, product and kiosk per probe: a distinct incident under every rule's grouping.
+      telemetry.logger.error(`${word(i)}: enrich probe failed`, {
         'error.code': CODES[i % CODES.length]!,
         'pos.store.id': `STORE_00${(i % 3) + 1}`,
-        'product.id': String(900 + (i % 50)),
+        'pos.kiosk.id': `KIOSK_${i}`,
+        'product.id': String(900 + i),
       });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }
@@ -117,7 +119,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-enrich-latency-'));
   const store = await openStore({ kind: 'chdb', dataDir, database: 'enrichlatency', retentionDays: 30 });
   const receiver = await createReceiver(
-    loadConfig({ STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0', CLICKHOUSE_DATABASE: 'enrichlatency', OPENAI_API_KEY: '' }),
+    loadConfig({
+      STACKLENS_DATA_DIR: dataDir,
+      RECEIVER_PORT: '0',
+      CLICKHOUSE_DATABASE: 'enrichlatency',
+      OPENAI_API_KEY: '',
+      STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir),
+    }),
     { store, integrations: [createAiIntegration] },
   );
   const url = await receiver.app.listen({ host: '127.0.0.1', port: 0 });

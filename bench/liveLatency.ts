@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReceiver, loadConfig, openStore } from '@stacklens/receiver';
 import { setupTelemetry } from '@stacklens/telemetry';
-import { percentile, word } from './probes.ts';
+import { percentile, rulesWithoutStormGuard, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 300);
 const SPACING_MS = 20;
@@ -23,7 +23,10 @@ const TARGET_P99_MS = 250;
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stacklens-latency-'));
   const store = await openStore({ kind: 'chdb', dataDir, database: 'latency', retentionDays: 30 });
-  const receiver = await createReceiver(loadConfig({ STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0' }), { store });
+  const receiver = await createReceiver(
+    loadConfig({ STACKLENS_DATA_DIR: dataDir, RECEIVER_PORT: '0', STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir) }),
+    { store },
+  );
   const url = await receiver.app.listen({ host: '127.0.0.1', port: 0 });
   const telemetry = setupTelemetry({
     serviceName: 'latency-probe',
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
 
     console.log(`Logging ${PROBES} distinct errors, ${SPACING_MS} ms apart…`);
     for (let i = 0; i < PROBES; i += 1) {
-      const message = `Latency probe ${word(i)} failed`;
+      const message = `${word(i)}: latency probe failed`;
       sentAt.set(message, performance.now());
       telemetry.logger.error(message, { 'error.code': 'LATENCY_PROBE' });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));

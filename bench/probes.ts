@@ -1,6 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_RULES_PATH } from '@stacklens/processor';
 /** What the latency benchmarks share: distinct probe messages and percentiles. */
 
-/** Letters only, so the masked message (and so the fingerprint) differs per probe. */
+/**
+ * Letters only: as the leading token of a message, it routes the template miner to a template
+ * of its own, so the fingerprint (and the title) differs per probe.
+ */
 export function word(n: number): string {
   let out = '';
   let value = n + 26 * 26;
@@ -14,4 +20,15 @@ export function word(n: number): string {
 /** The nearest-rank percentile of values sorted in ascending order. */
 export function percentile(sorted: ReadonlyArray<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * A rules file for the latency benches: the shipped rules with the storm guard out of the way.
+ * Their probes are many distinct new incidents in a minute on purpose, which the guard would
+ * (rightly) put into one storm incident. Written into `dir`; its path for STACKLENS_RULES_FILE.
+ */
+export function rulesWithoutStormGuard(dir: string): string {
+  const path = join(dir, 'rules-without-storm-guard.yaml');
+  writeFileSync(path, `${readFileSync(DEFAULT_RULES_PATH, 'utf8')}\nstorm: { maxNewIncidents: 1000000 }\n`);
+  return path;
 }

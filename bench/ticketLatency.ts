@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setupTelemetry } from '@stacklens/telemetry';
 import { createReceiver, loadConfig, openStore } from '@stacklens/receiver';
 import { startJiraDouble } from '@stacklens/test-support/jira';
-import { percentile, word } from './probes.ts';
+import { percentile, rulesWithoutStormGuard, word } from './probes.ts';
 
 const PROBES = Number(process.env.BENCH_PROBES ?? 60);
 // Two new incidents a second, every one filing a ticket: far above what a Jira project takes in, yet within what one embedded engine serves beside ingest.
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       JIRA_AUTO_CREATE: 'true',
       JIRA_POLL_SECONDS: '0',
       OPENAI_API_KEY: '',
+      STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir),
     }),
     { store },
   );
@@ -68,9 +69,10 @@ async function main(): Promise<void> {
 
     console.log(`Logging ${PROBES} distinct MISSING_PRICE errors, ${SPACING_MS} ms apart; tickets to ${jira.url}…`);
     for (let i = 0; i < PROBES; i += 1) {
-      const message = `Ticket probe ${word(i)} has no price`;
+      const message = `${word(i)}: ticket probe has no price`;
       sentAt.set(message, Date.now());
-      telemetry.logger.error(message, { 'error.code': 'MISSING_PRICE', 'pos.store.id': 'STORE_001' });
+      // MISSING_PRICE groups by product: one product per probe.
+      telemetry.logger.error(message, { 'error.code': 'MISSING_PRICE', 'pos.store.id': 'STORE_001', 'product.id': String(10_000 + i) });
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }
     const deadline = Date.now() + 30_000;

@@ -244,7 +244,17 @@ export type LiveEvent =
   | { type: 'ai.completed'; seq: number; at: number; incident: IncidentSummary; analysis: Analysis }
   | { type: 'ticket.created' | 'ticket.updated'; seq: number; at: number; incident: IncidentSummary; ticket: TicketLink }
   | { type: 'ticket.failed'; seq: number; at: number; incident: IncidentSummary; error: string }
-  | { type: 'spike'; seq: number; at: number; incident: IncidentSummary; ratePerMinute: number; baselinePerMinute: number };
+  | { type: 'spike'; seq: number; at: number; incident: IncidentSummary; ratePerMinute: number; baselinePerMinute: number }
+  | {
+      type: 'storm';
+      seq: number;
+      at: number;
+      incident: IncidentSummary;
+      ruleId: string;
+      service: string;
+      newIncidents: number;
+      windowSeconds: number;
+    };
 
 /** Messages of the feed besides events. */
 export type LiveServerMessage =

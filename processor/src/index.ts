@@ -8,6 +8,8 @@ export type {
   AnalysisSource,
   AuditEntry,
   AuditStage,
+  Detection,
+  GroupingState,
   Incident,
   IncidentRepository,
   IncidentSample,
@@ -26,12 +28,13 @@ export type {
 } from './types.ts';
 export { SEVERITIES, AUDIT_STAGES, ANALYSIS_CATEGORIES } from './types.ts';
 
-export { defaultRuleSet } from './detect/defaultRuleSet.ts';
+export { defaultRuleSet, DEFAULT_RULES_PATH } from './detect/defaultRuleSet.ts';
 export { loadRuleSet } from './detect/loadRuleSet.ts';
 export { RuleSetError } from './detect/RuleSetError.ts';
 export { watchRuleSet, type RuleSetWatcher } from './detect/watchRuleSet.ts';
 
 export { IncidentTracker } from './group/IncidentTracker.ts';
+export { ErrorIdentifier } from './group/identifyError.ts';
 
 export { LiveEventBus } from './publish/LiveEventBus.ts';
 export { matchesFilter, type LiveEventFilter } from './publish/matchesFilter.ts';

@@ -22,7 +22,16 @@ export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** When an incident of a rule gets a ticket (the ticket stage acts on it). */
-export type TicketPolicy = { mode: 'auto'; afterOccurrences: number; windowMinutes: number } | { mode: 'manual' } | { mode: 'never' };
+export type TicketPolicy =
+  | {
+      mode: 'auto';
+      afterOccurrences: number;
+      windowMinutes: number;
+      /** The analysis' confidence a ticket needs, per severity (ticket/confidenceGate.ts); none: no condition. */
+      minConfidence?: Partial<Record<Severity, number>>;
+    }
+  | { mode: 'manual' }
+  | { mode: 'never' };
 
 /** What a rule looks at. Every condition given must hold; strings compare exactly. */
 export interface RuleMatch {
@@ -41,6 +50,17 @@ export interface RuleMatch {
   any?: RuleMatch[];
 }
 
+/**
+ * What makes two records of a rule one problem, besides service, error type, exception type
+ * and top stack frame: the values of these attributes (`by`), and the message's template
+ * unless `template` is false.
+ */
+export interface GroupingKey {
+  by?: string[];
+  /** Whether the message's template takes part [true]. */
+  template?: boolean;
+}
+
 export interface DetectionRule {
   id: string;
   description?: string;
@@ -51,11 +71,31 @@ export interface DetectionRule {
   errorTypeFrom?: string[];
   severity: Severity;
   ticket: TicketPolicy;
+  /** What makes two records one incident [the message's template only]. */
+  group?: GroupingKey;
+}
+
+/** The storm guard's limit (StormGuard.ts): more new incidents of one rule in one service within the window make a storm. */
+export interface StormSettings {
+  maxNewIncidents?: number;
+  windowSeconds?: number;
+}
+
+/** The template miner's knobs (TemplateMiner.ts), one setting for every service. */
+export interface GroupingSettings {
+  similarity?: number;
+  leadingTokens?: number;
+  maxChildren?: number;
+  maxTokens?: number;
 }
 
 export interface RuleSet {
   /** Tried in order; the first rule that matches a record wins. */
   rules: DetectionRule[];
+  /** The template miner's knobs; the defaults suit most logs. */
+  grouping?: GroupingSettings;
+  /** The storm guard's limit. */
+  storm?: StormSettings;
 }
 
 export interface Detection {
@@ -138,6 +178,8 @@ export const AUDIT_STAGES = [
   'ticket.created',
   'ticket.failed',
   'ticket.skipped',
+  'merged',
+  'unmerged',
 ] as const;
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 
@@ -202,6 +244,19 @@ export type LiveEvent =
       incident: IncidentSummary;
       /** Jira's error text (or the network error), for a person to act on. */
       error: string;
+    }
+  | {
+      /** More new incidents of one rule in one service than the storm guard allows: they go into `incident`. */
+      type: 'storm';
+      seq: number;
+      at: number;
+      /** The storm incident: one analysis, one ticket for all of them. */
+      incident: IncidentSummary;
+      ruleId: string;
+      service: string;
+      /** New incidents within the window, this one included. */
+      newIncidents: number;
+      windowSeconds: number;
     }
   | {
       type: 'spike';
@@ -302,6 +357,22 @@ export interface IncidentRepository {
   saveIncidents(incidents: ReadonlyArray<Incident>): Promise<void>;
   appendOccurrences(occurrences: ReadonlyArray<Occurrence>): Promise<void>;
   appendAudit(entries: ReadonlyArray<AuditEntry>): Promise<void>;
+  /**
+   * The message templates and fingerprint aliases known (GroupingState), so that a restart or
+   * another receiver on the same store gives a message the fingerprint it had. Optional: a
+   * repository without it starts from no templates (fingerprints then follow arrival order).
+   */
+  loadGrouping?(): Promise<GroupingState>;
+  /** New and changed templates and new aliases since the last call; failures are retried with the next. */
+  saveGrouping?(changes: GroupingState): Promise<void>;
+}
+
+/** The group stage's memory, as persisted and shared between receivers. */
+export interface GroupingState {
+  /** Templates by miner scope (service, error type, exception type: NUL-separated). */
+  templates: Array<{ scope: string; template: string; /** The text this one generalised, no longer a template. */ replaces?: string }>;
+  /** A fingerprint (a template's later form, a merged incident's id) and the incident it resolves to. */
+  aliases: Array<{ fingerprint: string; incidentId: string }>;
 }
 
 /** Receives live events as they happen (the WebSocket feed subscribes here). */

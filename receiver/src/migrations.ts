@@ -1,4 +1,5 @@
 import { analysesTableStatements } from './enrich/aiSchema.ts';
+import { groupingTableStatements } from './group/groupingSchema.ts';
 import { incidentTableStatements, occurrencesTtlStatement } from './group/incidentSchema.ts';
 import { settingsTableStatements } from './settings/settingsSchema.ts';
 import { openLogStore, SCHEMA_RETRY_MS, type LogStore, type StoreConfig } from './store/LogStore.ts';
@@ -24,6 +25,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     { id: '0007_occurrences_ttl_no_wrap', statements: [occurrencesTtlStatement(options)] },
     // Tables made before the exporter v0.165.0 layout get its codecs, comments, materialized columns and index.
     { id: '0008_otel_logs_exporter_v0_165', statements: otelLogsExporterLayoutStatements(options) },
+    // The template miner's templates and the fingerprint aliases, shared by every receiver.
+    { id: '0009_grouping', statements: groupingTableStatements(options) },
   ];
 }
 

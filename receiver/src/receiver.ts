@@ -17,7 +17,7 @@ import { ErrorQueries } from './group/ErrorQueries.ts';
 import { groupRoutes } from './group/groupRoutes.ts';
 import { IncidentQueries } from './group/IncidentQueries.ts';
 import { StatsQueries } from './group/StatsQueries.ts';
-import { trackerActions } from './group/trackerActions.ts';
+import { API_ACTOR, trackerActions } from './group/trackerActions.ts';
 import { loadApiTokens, type ApiTokens } from './http/apiTokens.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { withRedactedRequests } from './http/requestLog.ts';
@@ -179,6 +179,17 @@ async function assemble(
           stats: new StatsQueries(store.transport, repository.tables),
           actions,
           annotations: mergeAnnotations(integrations),
+          onMerged: async (absorbed, survivor) => {
+            for (const integration of integrations) {
+              // A failed hand-over is logged, not answered as a failed merge: the merge itself stands.
+              await integration.onMerged?.(absorbed, survivor, API_ACTOR).catch((error: unknown) => {
+                app.log.warn(
+                  { err: error },
+                  `${integration.name}: moving what it keeps for incident ${absorbed.id} to ${survivor.id} failed`,
+                );
+              });
+            }
+          },
         });
       },
       async (api) => {

@@ -34,9 +34,14 @@ export function parseRuleSet(text: string, sourceName: string): RuleSet {
 export function validateRuleSet(value: unknown, sourceName: string): RuleSet {
   const validate = schemaValidator();
   if (!validate(value)) throw ruleSetErrorFrom(sourceName, validate.errors ?? []);
-  const rules = (value as RuleSet).rules.map(withDefaults);
+  const { rules: given, grouping, storm } = value as RuleSet;
+  const rules = given.map(withDefaults);
   checkRuleSemantics(sourceName, rules);
-  return { rules };
+  return {
+    rules,
+    ...(grouping === undefined ? {} : { grouping: { ...grouping } }),
+    ...(storm === undefined ? {} : { storm: { ...storm } }),
+  };
 }
 
 let compiled: ValidateFunction | undefined;
@@ -58,5 +63,6 @@ function ticketWithDefaults(ticket: TicketPolicy): TicketPolicy {
     mode: 'auto',
     afterOccurrences: partial.afterOccurrences ?? DEFAULT_AFTER_OCCURRENCES,
     windowMinutes: partial.windowMinutes ?? DEFAULT_WINDOW_MINUTES,
+    ...(partial.minConfidence === undefined ? {} : { minConfidence: { ...partial.minConfidence } }),
   };
 }

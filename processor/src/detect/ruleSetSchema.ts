@@ -16,6 +16,24 @@ export const ruleSetSchema: SchemaObject = {
   additionalProperties: false,
   properties: {
     rules: { type: 'array', items: { $ref: '#/$defs/rule' } },
+    grouping: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        similarity: { type: 'number', minimum: 0, maximum: 1 },
+        leadingTokens: { type: 'integer', minimum: 0, maximum: 8 },
+        maxChildren: { type: 'integer', minimum: 1 },
+        maxTokens: { type: 'integer', minimum: 2 },
+      },
+    },
+    storm: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxNewIncidents: { type: 'integer', minimum: 1 },
+        windowSeconds: { type: 'integer', minimum: 1 },
+      },
+    },
   },
   $defs: {
     stringOrStrings: {
@@ -53,6 +71,12 @@ export const ruleSetSchema: SchemaObject = {
             mode: { const: 'auto' },
             afterOccurrences: { type: 'integer', minimum: 1 },
             windowMinutes: { type: 'integer', minimum: 1 },
+            minConfidence: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: Object.fromEntries(SEVERITIES.map((severity) => [severity, { type: 'number', minimum: 0, maximum: 1 }])),
+            },
           },
           additionalProperties: false,
         },
@@ -72,6 +96,15 @@ export const ruleSetSchema: SchemaObject = {
         errorTypeFrom: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
         severity: { enum: [...SEVERITIES] },
         ticket: { $ref: '#/$defs/ticket' },
+        group: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            by: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+            template: { type: 'boolean' },
+          },
+        },
       },
     },
   },

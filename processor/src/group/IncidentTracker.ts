@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   AuditStage,
   Detection,
+  GroupingState,
   Incident,
   IncidentChange,
   IncidentRepository,
@@ -10,13 +11,16 @@ import type {
   UnsequencedLiveEvent,
 } from '../types.ts';
 import type { LiveEventBus } from '../publish/LiveEventBus.ts';
-import { identifyError, type ErrorIdentity } from './identifyError.ts';
+import { ErrorIdentifier, type ErrorIdentity } from './identifyError.ts';
 import { kioskKey } from './kioskKey.ts';
+import type { TemplateMinerOptions } from './TemplateMiner.ts';
 import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
 import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
 import type { PendingWritesLimits } from './PendingWrites.ts';
 import { isoFromMillis, millisFromNanos } from './recordTime.ts';
 import { SpikeDetector, type SpikeOptions } from './SpikeDetector.ts';
+import { StormGuard, type StormOptions } from './StormGuard.ts';
+import { fingerprint } from './fingerprint.ts';
 import { trackedFrom, type TrackedIncident } from './TrackedIncident.ts';
 
 export interface IncidentTrackerOptions {
@@ -35,6 +39,10 @@ export interface IncidentTrackerOptions {
   /** Samples kept per incident, newest first [5]. */
   maxSamples?: number;
   spike?: SpikeOptions;
+  /** The template miner's knobs (the rules file's `grouping`). */
+  grouping?: Partial<TemplateMinerOptions>;
+  /** The storm guard's limit (the rules file's `storm`). */
+  storm?: Partial<StormOptions>;
   /** Bounds of the write buffer held while the repository is slow or down. */
   pendingLimits?: Partial<PendingWritesLimits>;
   /** Later stages (enrich, ticket), told of every change in order. */
@@ -96,9 +104,22 @@ export class IncidentTracker {
   readonly #onError: (error: unknown) => void;
 
   readonly #incidents = new Map<string, TrackedIncident>();
+  readonly #identifier: ErrorIdentifier;
+  readonly #storms: StormGuard;
+  /**
+   * Fingerprints an incident answers to besides its id: its template's later, more general
+   * forms, and the ids of incidents merged into it. The id stays the first fingerprint, so
+   * the ticket, the analysis and links keyed by it follow the incident.
+   */
+  readonly #aliases = new Map<string, string>();
   /** Incidents that announced something since the last tick. */
   readonly #hot = new Set<TrackedIncident>();
   #lifecycle: Lifecycle = 'idle';
+  /** Incidents merged into others, as they were before, so that a person can undo the merge. */
+  readonly #absorbed = new Map<string, { tracked: TrackedIncident; into: string }>();
+  /** Aliases made since they were last saved. */
+  #newAliases: GroupingState['aliases'] = [];
+  #savingGrouping = false;
   #starting: Promise<void> | undefined;
   #queuedBeforeStart: Detection[] = [];
   #droppedDetections = 0;
@@ -113,6 +134,8 @@ export class IncidentTracker {
     this.#writeIntervalMs = options.writeIntervalMs ?? 1_000;
     this.#maxSamples = options.maxSamples ?? 5;
     this.#spikes = new SpikeDetector(options.spike);
+    this.#identifier = new ErrorIdentifier(options.grouping);
+    this.#storms = new StormGuard(options.storm);
     this.#writer = new IncidentWriter(options.repository, options.pendingLimits, (id) => this.#snapshotForSaving(id));
     this.#stages = [...(options.stages ?? [])];
     this.#onError = options.onError ?? ((error) => console.error('stacklens processor:', error));
@@ -140,12 +163,21 @@ export class IncidentTracker {
       this.#starting = undefined;
       throw error;
     }
+    let grouping: GroupingState | undefined;
+    try {
+      grouping = await this.#repository.loadGrouping?.();
+    } catch (error) {
+      this.#lifecycle = 'idle';
+      this.#starting = undefined;
+      throw error;
+    }
     for (const stored of loaded) {
       const known = this.#incidents.get(stored.id);
       // A store that keeps versions may hand back more than one: the latest wins.
       if (known !== undefined && Date.parse(stored.updatedAt) <= known.updatedMs) continue;
       this.#incidents.set(stored.id, trackedFrom(structuredClone(stored)));
     }
+    if (grouping !== undefined) this.#restoreGrouping(grouping);
     if (this.#lifecycle !== 'starting') return; // closed while loading
     this.#lifecycle = 'running';
     this.#timer = setInterval(() => this.#tick(), this.#flushIntervalMs);
@@ -153,6 +185,47 @@ export class IncidentTracker {
     const queued = this.#queuedBeforeStart;
     this.#queuedBeforeStart = [];
     if (queued.length > 0) this.record(queued);
+  }
+
+  /**
+   * Seeds the miner and restores the aliases. Two incidents that claim one fingerprint (two
+   * receivers generalised to the same template before they saw each other's) merge now.
+   */
+  #restoreGrouping(grouping: GroupingState): void {
+    this.#identifier.seed(grouping.templates);
+    // First the incidents merged into others (their stored states predate the merge) and
+    // unmerged again (an alias of an id to itself), in the order they happened.
+    const fingerprints: GroupingState['aliases'] = [];
+    for (const alias of grouping.aliases) {
+      const { fingerprint, incidentId } = alias;
+      const absorbed = this.#absorbed.get(fingerprint);
+      if (fingerprint === incidentId) {
+        if (absorbed !== undefined) {
+          this.#incidents.set(fingerprint, absorbed.tracked);
+          this.#absorbed.delete(fingerprint);
+        }
+        this.#aliases.delete(fingerprint);
+        continue;
+      }
+      const tracked = this.#incidents.get(fingerprint);
+      if (tracked !== undefined && this.#incidents.has(this.#resolve(incidentId))) {
+        this.#absorbed.set(fingerprint, { tracked, into: incidentId });
+        this.#incidents.delete(fingerprint);
+        this.#aliases.set(fingerprint, incidentId);
+      } else if (absorbed !== undefined) this.#aliases.set(fingerprint, incidentId);
+      else fingerprints.push(alias);
+    }
+    const now = this.#clock();
+    for (const { fingerprint, incidentId } of fingerprints) {
+      const target = this.#resolve(incidentId);
+      const claimed = this.#aliases.has(fingerprint) ? this.#resolve(fingerprint) : undefined;
+      const current = claimed === undefined ? undefined : this.#incidents.get(claimed);
+      const other = this.#incidents.get(target);
+      if (current !== undefined && other !== undefined && current !== other) {
+        const [survivor, absorbed] = current.firstSeenMs <= other.firstSeenMs ? [current, other] : [other, current];
+        this.#merge(survivor, absorbed, now, new Map());
+      } else this.#aliases.set(fingerprint, target);
+    }
   }
 
   /** Adds a later stage (enrich, ticket); it hears of changes from now on. */
@@ -170,11 +243,16 @@ export class IncidentTracker {
     const now = this.#clock();
     const touches = new Map<string, BatchTouch>();
     for (const detection of detections) {
-      const identity = identifyError(detection);
-      let touch = touches.get(identity.fingerprint);
+      const identity = this.#identifier.identify(detection);
+      if (identity.previousFingerprint !== undefined) this.#generalised(identity, now, touches);
+      const id = this.#resolve(identity.fingerprint);
+      let touch = touches.get(id);
       if (touch === undefined) {
-        touch = this.#touch(identity, detection, now);
-        touches.set(identity.fingerprint, touch);
+        touch = this.#touch(id, identity, detection, now);
+        // A storm puts a new fingerprint into an incident this batch may already touch.
+        const key = touch.tracked.incident.id;
+        touch = touches.get(key) ?? touch;
+        touches.set(key, touch);
       }
       this.#count(touch, detection);
     }
@@ -194,12 +272,166 @@ export class IncidentTracker {
     }
   }
 
+  #alias(fingerprint: string, incidentId: string): void {
+    if (fingerprint === incidentId) return;
+    this.#aliases.set(fingerprint, incidentId);
+    this.#newAliases.push({ fingerprint, incidentId });
+  }
+
+  /** The incident id a fingerprint stands for: itself, or the incident it was merged into. */
+  #resolve(fingerprint: string): string {
+    let id = fingerprint;
+    for (let hops = 0; hops < 8; hops += 1) {
+      const next = this.#aliases.get(id);
+      if (next === undefined || next === id) break;
+      id = next;
+    }
+    return id;
+  }
+
+  /**
+   * A detection generalised its template: the incident of the old form answers to the new
+   * fingerprint too, and takes the new template as its title. When the new form is already an
+   * incident of its own (another receiver, or another branch of the miner, got there first),
+   * the two merge: the one seen first survives, and the other's counts move into it.
+   */
+  #generalised(identity: ErrorIdentity, now: number, touches: Map<string, BatchTouch>): void {
+    const from = this.#resolve(identity.previousFingerprint ?? '');
+    const to = this.#resolve(identity.fingerprint);
+    const older = this.#incidents.get(from);
+    if (older === undefined || from === to) return;
+    const newer = this.#incidents.get(to);
+    if (newer === undefined) {
+      this.#alias(identity.fingerprint, from);
+      older.incident.title = identity.template;
+      this.#changed(older, now);
+      return;
+    }
+    const [survivor, absorbed] = older.firstSeenMs <= newer.firstSeenMs ? [older, newer] : [newer, older];
+    this.#merge(survivor, absorbed, now, touches);
+    this.#alias(identity.fingerprint, survivor.incident.id);
+    survivor.incident.title = identity.template;
+  }
+
+  /** Moves one incident's counts into another; the absorbed id resolves to the survivor from now on. */
+  #merge(
+    survivor: TrackedIncident,
+    absorbed: TrackedIncident,
+    now: number,
+    touches: Map<string, BatchTouch>,
+    actor = PIPELINE_ACTOR,
+  ): void {
+    const into = survivor.incident;
+    const from = absorbed.incident;
+    const kept = trackedFrom(structuredClone(from));
+    kept.savedMs = absorbed.savedMs;
+    this.#absorbed.set(from.id, { tracked: kept, into: into.id });
+    // Its state as merged is stored (it may never have been): an unmerge after a restart restores it.
+    this.#changed(kept, now);
+    into.count += from.count;
+    for (const [store, count] of Object.entries(from.storeCounts)) into.storeCounts[store] = (into.storeCounts[store] ?? 0) + count;
+    for (const [kiosk, count] of Object.entries(from.kioskCounts)) into.kioskCounts[kiosk] = (into.kioskCounts[kiosk] ?? 0) + count;
+    survivor.firstSeenMs = Math.min(survivor.firstSeenMs, absorbed.firstSeenMs);
+    survivor.lastSeenMs = Math.max(survivor.lastSeenMs, absorbed.lastSeenMs);
+    into.firstSeen = isoFromMillis(survivor.firstSeenMs);
+    into.lastSeen = isoFromMillis(survivor.lastSeenMs);
+    into.samples = [...into.samples, ...from.samples].sort((a, b) => b.timestamp.localeCompare(a.timestamp)).slice(0, this.#maxSamples);
+    this.#alias(from.id, into.id);
+    this.#incidents.delete(from.id);
+    this.#hot.delete(absorbed);
+    const pending = touches.get(from.id);
+    if (pending !== undefined) {
+      touches.delete(from.id);
+      const target = touches.get(into.id);
+      if (target === undefined) touches.set(into.id, { ...pending, tracked: survivor });
+      else {
+        target.occurrences += pending.occurrences;
+        target.latest = [...target.latest, ...pending.latest].slice(-this.#maxSamples);
+      }
+    }
+    this.#changed(survivor, now);
+    const why = actor === PIPELINE_ACTOR ? 'their templates turned out to be one' : `merged by ${actor}`;
+    this.#audit(into.id, 'merged', now, `merged incident ${from.id} (${from.count} occurrences) into this one: ${why}`, actor);
+    this.#audit(from.id, 'merged', now, `merged into incident ${into.id}: ${why}`, actor);
+    this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
+  }
+
+  /**
+   * A person's merge: `id` becomes part of `intoId` (counts add up, its fingerprints resolve to
+   * it, the ticket and analysis of `intoId` stand for both). Undefined when either is unknown
+   * or they are one already.
+   */
+  merge(id: string, intoId: string, actor: string): Incident | undefined {
+    const absorbed = this.#incidents.get(this.#resolve(id));
+    const survivor = this.#incidents.get(this.#resolve(intoId));
+    if (absorbed === undefined || survivor === undefined || absorbed === survivor) return undefined;
+    this.#merge(survivor, absorbed, this.#clock(), new Map(), actor);
+    this.#notify('occurrences', survivor, 0, this.#clock());
+    return structuredClone(survivor.incident);
+  }
+
+  /**
+   * Undoes a merge: the incident comes back as it was when merged, its counts leave the one it
+   * was merged into, and its id resolves to itself again (fingerprints that generalised while
+   * merged stay with the survivor). Undefined when `id` is not a merged incident.
+   */
+  unmerge(id: string, actor: string): Incident | undefined {
+    const entry = this.#absorbed.get(id);
+    if (entry === undefined) return undefined;
+    const now = this.#clock();
+    const restored = entry.tracked;
+    const { incident } = restored;
+    const survivor = this.#incidents.get(this.#resolve(entry.into));
+    if (survivor !== undefined) {
+      const into = survivor.incident;
+      into.count = Math.max(0, into.count - incident.count);
+      for (const [store, count] of Object.entries(incident.storeCounts)) {
+        const left = (into.storeCounts[store] ?? 0) - count;
+        if (left > 0) into.storeCounts[store] = left;
+        else delete into.storeCounts[store];
+      }
+      for (const [kiosk, count] of Object.entries(incident.kioskCounts)) {
+        const left = (into.kioskCounts[kiosk] ?? 0) - count;
+        if (left > 0) into.kioskCounts[kiosk] = left;
+        else delete into.kioskCounts[kiosk];
+      }
+      const own = new Set(incident.samples.map((sample) => `${sample.timestamp}\u0000${sample.traceId}\u0000${sample.body}`));
+      into.samples = into.samples.filter((sample) => !own.has(`${sample.timestamp}\u0000${sample.traceId}\u0000${sample.body}`));
+      this.#changed(survivor, now);
+      this.#audit(into.id, 'unmerged', now, `incident ${incident.id} (${incident.count} occurrences) taken out again`, actor);
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
+    }
+    this.#absorbed.delete(id);
+    this.#aliases.delete(id);
+    this.#newAliases.push({ fingerprint: id, incidentId: id });
+    this.#incidents.set(id, restored);
+    this.#changed(restored, now);
+    this.#audit(id, 'unmerged', now, `taken out of incident ${entry.into}`, actor);
+    this.#emit({ type: 'incident.created', at: now, incident: summaryOf(incident) });
+    return structuredClone(incident);
+  }
+
   /** The incident a fingerprint's first detection in this batch belongs to: found, regressed or new. */
-  #touch(identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
-    const existing = this.#incidents.get(identity.fingerprint);
+  #touch(id: string, identity: ErrorIdentity, detection: Detection, now: number): BatchTouch {
+    let existing = this.#incidents.get(id);
     if (existing === undefined) {
-      const tracked = this.#create(identity, detection, now);
-      return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      const { rule, record } = detection;
+      const decision = this.#storms.decide(rule.id, record.ServiceName, now);
+      if (decision.kind === 'create') {
+        const tracked = this.#create(identity, detection, now);
+        return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      }
+      if (decision.kind === 'start') {
+        const { tracked, created } = this.#startStorm(identity, detection, decision.newIncidents, now);
+        return { tracked, occurrences: 0, created, regressed: false, latest: [] };
+      }
+      const stormId = this.#resolve(decision.stormId);
+      existing = this.#incidents.get(stormId);
+      if (existing === undefined) {
+        const tracked = this.#create(identity, detection, now);
+        return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
+      }
+      this.#alias(identity.fingerprint, stormId);
     }
     const regressed = existing.incident.status === 'resolved';
     if (regressed) {
@@ -208,6 +440,52 @@ export class IncidentTracker {
       this.#audit(existing.incident.id, 'regressed', now, `fired again after being resolved (regression ${existing.incident.regressions})`);
     }
     return { tracked: existing, occurrences: 0, created: false, regressed, latest: [] };
+  }
+
+  /**
+   * The storm guard's `start`: one storm incident for this rule and service, into which this
+   * and every further new fingerprint of the storm goes (as an alias), so that the stages make
+   * one analysis and one ticket of it. Its fingerprint names the rule, the service and the
+   * minute the storm started: receivers that see one storm at once make one incident.
+   */
+  #startStorm(
+    identity: ErrorIdentity,
+    detection: Detection,
+    newIncidents: number,
+    now: number,
+  ): { tracked: TrackedIncident; created: boolean } {
+    const { rule, record } = detection;
+    const windowSeconds = Math.round(this.#storms.options.windowMs / 1_000);
+    const stormPrint = fingerprint({
+      service: record.ServiceName,
+      errorType: detection.errorType,
+      exceptionType: '',
+      maskedMessage: `storm of rule ${rule.id}`,
+      topFrame: '',
+      groupKey: `storm.minute=${Math.floor(now / 60_000)}`,
+    });
+    const title = `Storm: more than ${this.#storms.options.maxNewIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s (first: ${identity.template})`;
+    const existing = this.#incidents.get(this.#resolve(stormPrint));
+    const tracked =
+      existing ?? this.#create({ ...identity, fingerprint: stormPrint, template: title, previousFingerprint: undefined }, detection, now);
+    this.#storms.started(rule.id, record.ServiceName, tracked.incident.id, now);
+    this.#alias(identity.fingerprint, tracked.incident.id);
+    this.#audit(
+      tracked.incident.id,
+      'detected',
+      now,
+      `storm: ${newIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s; new ones go into this incident`,
+    );
+    this.#emit({
+      type: 'storm',
+      at: now,
+      incident: summaryOf(tracked.incident),
+      ruleId: rule.id,
+      service: record.ServiceName,
+      newIncidents,
+      windowSeconds,
+    });
+    return { tracked, created: existing === undefined };
   }
 
   #create(identity: ErrorIdentity, detection: Detection, now: number): TrackedIncident {
@@ -221,7 +499,7 @@ export class IncidentTracker {
       errorType: detection.errorType,
       exceptionType: identity.exceptionType,
       severity: detection.severity,
-      title: identity.maskedMessage !== '' ? identity.maskedMessage : detection.errorType,
+      title: identity.template !== '' ? identity.template : detection.errorType,
       ruleId: detection.rule.id,
       ticketPolicy: detection.rule.ticket,
       status: 'open',
@@ -370,7 +648,7 @@ export class IncidentTracker {
     actor: string,
     stage: AuditStage & ('acknowledged' | 'resolved' | 'reopened'),
   ): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(this.#resolve(id));
     if (tracked === undefined) return undefined;
     const { incident } = tracked;
     if (incident.status !== status) {
@@ -378,7 +656,7 @@ export class IncidentTracker {
       const before = incident.status;
       incident.status = status;
       this.#changed(tracked, now);
-      this.#audit(id, stage, now, `${before} → ${status}`, actor);
+      this.#audit(incident.id, stage, now, `${before} → ${status}`, actor);
       this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: stage });
       this.#notify('status', tracked, 0, now);
     }
@@ -390,14 +668,15 @@ export class IncidentTracker {
    * stages record `ai.*` and `ticket.*` steps. False for an unknown incident.
    */
   appendAudit(incidentId: string, stage: AuditStage, detail: string, actor: string = PIPELINE_ACTOR): boolean {
-    if (!this.#incidents.has(incidentId)) return false;
-    this.#audit(incidentId, stage, this.#clock(), detail, actor);
+    const id = this.#resolve(incidentId);
+    if (!this.#incidents.has(id)) return false;
+    this.#audit(id, stage, this.#clock(), detail, actor);
     return true;
   }
 
   /** A copy of the incident's current state, undefined for an unknown id. */
   get(id: string): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(this.#resolve(id));
     return tracked === undefined ? undefined : structuredClone(tracked.incident);
   }
 
@@ -416,7 +695,40 @@ export class IncidentTracker {
    */
   async flush(): Promise<void> {
     this.#announceHeldBack(this.#clock());
-    await this.#writer.flush();
+    const [writes, grouping] = await Promise.allSettled([this.#writer.flush(), this.#saveGrouping()]);
+    if (grouping.status === 'fulfilled') {
+      if (writes.status === 'rejected') throw writes.reason;
+      return;
+    }
+    if (writes.status === 'fulfilled') throw grouping.reason;
+    const earlier: unknown = writes.reason;
+    throw new AggregateError([...(earlier instanceof AggregateError ? earlier.errors : [earlier]), grouping.reason], 'some writes failed');
+  }
+
+  /** The incident a fingerprint resolves to (itself, or the incident it was merged into), undefined when unknown. */
+  incidentIdOf(fingerprint: string): string | undefined {
+    const id = this.#resolve(fingerprint);
+    return this.#incidents.has(id) ? id : undefined;
+  }
+
+  /** Writes new templates and aliases; what fails is kept for the next flush. */
+  async #saveGrouping(): Promise<void> {
+    const save = this.#repository.saveGrouping?.bind(this.#repository);
+    if (save === undefined || this.#savingGrouping) return;
+    const templates = this.#identifier.takeChanged();
+    const aliases = this.#newAliases;
+    if (templates.length === 0 && aliases.length === 0) return;
+    this.#newAliases = [];
+    this.#savingGrouping = true;
+    try {
+      await save({ templates, aliases });
+    } catch (error) {
+      this.#identifier.restoreChanged(templates);
+      this.#newAliases = aliases.concat(this.#newAliases);
+      throw error;
+    } finally {
+      this.#savingGrouping = false;
+    }
   }
 
   #tick(): void {
@@ -432,7 +744,7 @@ export class IncidentTracker {
 
   /** The state to save for a changed incident; from now on, a change makes a later version. */
   #snapshotForSaving(id: string): Incident | undefined {
-    const tracked = this.#incidents.get(id);
+    const tracked = this.#incidents.get(id) ?? this.#absorbed.get(id)?.tracked;
     if (tracked === undefined) return undefined;
     tracked.savedMs = tracked.updatedMs;
     return structuredClone(tracked.incident);

@@ -6,10 +6,12 @@ export interface FingerprintInput {
   errorType: string;
   /** `exception.type`, '' when absent. */
   exceptionType: string;
-  /** The message after maskMessage. */
+  /** The message's template (maskMessage, then the template miner); '' when the rule leaves it out. */
   maskedMessage: string;
   /** topStackFrame of the stack, '' when absent. */
   topFrame: string;
+  /** The rule's `group.by` attribute values as `name=value`, NUL-separated; '' without (and then not hashed, so older fingerprints stay). */
+  groupKey?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function fingerprint(input: FingerprintInput): string {
   for (const part of [input.service, input.errorType, input.exceptionType, input.maskedMessage, input.topFrame]) {
     text += `${part.length}:${part}\n`;
   }
+  if (input.groupKey !== undefined && input.groupKey !== '') text += `${input.groupKey.length}:${input.groupKey}\n`;
   // The one-shot hash() is several times cheaper than createHash() for inputs this small.
   return hash('sha256', text, 'hex').slice(0, 16);
 }

@@ -79,7 +79,8 @@ export class Pipeline {
 
   /**
    * Replaces the rules (a hot reload). Existing incidents keep their fingerprints; incidents
-   * take the new rule's severity and policy from their next occurrence.
+   * take the new rule's severity and policy from their next occurrence. The `grouping` knobs
+   * take effect at the next start (templates mined so far depend on them).
    * @throws RuleSetError when the rules are unusable; the old ones stay in force.
    */
   setRuleSet(ruleSet: RuleSet): void {

@@ -1,7 +1,9 @@
 import { Detector } from '../detect/Detector.ts';
 import { IncidentTracker, type IncidentTrackerOptions } from '../group/IncidentTracker.ts';
 import type { LiveEventBus } from '../publish/LiveEventBus.ts';
-import type { IncidentRepository, IncidentStage, RuleSet, UnsequencedLiveEvent } from '../types.ts';
+import type { TemplateMinerOptions } from '../group/TemplateMiner.ts';
+import type { StormOptions } from '../group/StormGuard.ts';
+import type { GroupingSettings, IncidentRepository, IncidentStage, RuleSet, StormSettings, UnsequencedLiveEvent } from '../types.ts';
 import { Pipeline } from './Pipeline.ts';
 
 export interface CreatePipelineOptions {
@@ -19,6 +21,9 @@ export interface CreatePipelineOptions {
 export function createPipeline(options: CreatePipelineOptions): Pipeline {
   const tracker = new IncidentTracker({
     ...options.tracker,
+    // The miner's knobs are read once: a template's text depends on them, so a change takes effect at a restart.
+    grouping: minerOptions(options.ruleSet.grouping),
+    storm: stormOptions(options.ruleSet.storm),
     repository: options.repository,
     publish: options.bus,
     clock: options.clock,
@@ -31,4 +36,20 @@ export function createPipeline(options: CreatePipelineOptions): Pipeline {
     clock: options.clock,
     onError: options.onError,
   });
+}
+
+function minerOptions(settings: GroupingSettings | undefined): Partial<TemplateMinerOptions> {
+  const options: Partial<TemplateMinerOptions> = {};
+  if (settings?.similarity !== undefined) options.similarity = settings.similarity;
+  if (settings?.leadingTokens !== undefined) options.leadingTokens = settings.leadingTokens;
+  if (settings?.maxChildren !== undefined) options.maxChildren = settings.maxChildren;
+  if (settings?.maxTokens !== undefined) options.maxTokens = settings.maxTokens;
+  return options;
+}
+
+function stormOptions(settings: StormSettings | undefined): Partial<StormOptions> {
+  const options: Partial<StormOptions> = {};
+  if (settings?.maxNewIncidents !== undefined) options.maxNewIncidents = settings.maxNewIncidents;
+  if (settings?.windowSeconds !== undefined) options.windowMs = settings.windowSeconds * 1_000;
+  return options;
 }

@@ -1,7 +1,8 @@
-import type { AuditStage, Incident, IncidentChange, IncidentStage, TicketLink } from '../types.ts';
+import type { Analysis, AuditStage, Incident, IncidentChange, IncidentStage, TicketLink } from '../types.ts';
 import { shouldComment, type CommentThrottleOptions, type LastUpdate } from './commentThrottle.ts';
 import type { JiraSettings } from './JiraSettings.ts';
 import { OccurrenceWindow } from './OccurrenceWindow.ts';
+import { confidenceGate } from './confidenceGate.ts';
 import { commentJobId, createJobId, newJob, reopenJobId, type JobKind, type OutboxJob } from './outbox.ts';
 import type { TicketContext } from './TicketContext.ts';
 
@@ -116,13 +117,15 @@ export class TicketStage implements IncidentStage {
     if (!settings.autoCreate) return this.#skip(state, incident, 'auto-off', 'automatic tickets are off (autoCreate)');
     const seen = state.window.count(change.at, policy.windowMinutes * 60_000);
     if (seen < policy.afterOccurrences) return;
-    await this.#waitForAnalysis(incident.id);
+    const analysis = await this.#waitForAnalysis(incident.id);
+    const gate = confidenceGate(policy.minConfidence, incident, analysis);
+    if (!gate.file) return this.#skip(state, incident, gate.reason, `rule ${incident.ruleId}: ${gate.detail}`);
     await this.#queue(
       state,
       'create',
       incident,
       { actor: ACTOR },
-      `${seen} occurrences within ${policy.windowMinutes} min (rule ${incident.ruleId})`,
+      `${seen} occurrences within ${policy.windowMinutes} min (rule ${incident.ruleId})${gate.detail === '' ? '' : `; ${gate.detail}`}`,
     );
   }
 
@@ -203,13 +206,14 @@ export class TicketStage implements IncidentStage {
     return Math.max(0, incident.count - (state.lastUpdate?.count ?? 0));
   }
 
-  async #waitForAnalysis(incidentId: string): Promise<void> {
+  async #waitForAnalysis(incidentId: string): Promise<Analysis | undefined> {
     const { analyses } = this.#context;
-    if (!analyses) return;
+    if (!analyses) return undefined;
     try {
-      await analyses.analysisFor(incidentId, this.#options.analysisWaitMs ?? 3_000);
+      return await analyses.analysisFor(incidentId, this.#options.analysisWaitMs ?? 3_000);
     } catch (error) {
       this.#context.onError(error, 'waiting for an analysis');
+      return undefined;
     }
   }
 

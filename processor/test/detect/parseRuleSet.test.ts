@@ -227,6 +227,48 @@ describe('parseRuleSet', () => {
     expect(error.message.startsWith(`rules.yaml: ${field === '' ? '' : `${field} `}`)).toBe(true);
   });
 
+  it('reads the grouping key of a rule and the knobs of the miner', () => {
+    const ruleSet = parseRuleSet(
+      `grouping: { similarity: 0.6, leadingTokens: 1 }\n${withSecondRule(`  - id: per-kiosk
+    match: { errorCode: INVALID_STORE_CONFIG }
+    errorType: INVALID_STORE_CONFIG
+    severity: HIGH
+    ticket: { mode: auto, minConfidence: { HIGH: 0.75, MEDIUM: 0.9 } }
+    group: { by: [pos.store.id, pos.kiosk.id], template: false }`)}`,
+      'rules.yaml',
+    );
+    expect(ruleSet.grouping).toEqual({ similarity: 0.6, leadingTokens: 1 });
+    expect(ruleSet.rules[1]?.group).toEqual({ by: ['pos.store.id', 'pos.kiosk.id'], template: false });
+    expect(ruleSet.rules[0]?.group).toBeUndefined();
+    expect(ruleSet.rules[1]?.ticket).toEqual({
+      mode: 'auto',
+      afterOccurrences: 1,
+      windowMinutes: 60,
+      minConfidence: { HIGH: 0.75, MEDIUM: 0.9 },
+    });
+    expect(
+      errorOf(
+        withSecondRule(`  - id: x
+    match: { errorCode: X }
+    errorType: X
+    severity: HIGH
+    ticket: { mode: auto, minConfidence: { HIGH: 1.5 } }`),
+      ).message,
+    ).toContain('minConfidence');
+  });
+
+  it('refuses a grouping knob out of range and an empty grouping key', () => {
+    expect(errorOf(`grouping: { similarity: 2 }\nrules:${GOOD_RULE}`).message).toContain('grouping.similarity');
+    expect(errorOf(`grouping: { depth: 4 }\nrules:${GOOD_RULE}`).message).toContain('grouping');
+    const rule = `  - id: empty-key
+    match: { errorCode: X }
+    errorType: X
+    severity: LOW
+    ticket: { mode: never }
+    group: { by: [] }`;
+    expect(errorOf(withSecondRule(rule)).message).toContain('rules[1].group.by');
+  });
+
   it('validates a rule set given as a value (from an API)', () => {
     expect(() => validateRuleSet({ rules: [{ id: 'a' }] }, 'PUT /api/rules')).toThrow('PUT /api/rules: rules[0].match is required');
   });

@@ -29,7 +29,7 @@ describe('IncidentTracker: grouping', () => {
     expect(incident.storeCounts).toEqual({ STORE_001: 2500, STORE_002: 2500, STORE_003: 2500, STORE_004: 2500 });
     expect(incident.errorType).toBe('MISSING_PRICE');
     expect(incident.severity).toBe('CRITICAL');
-    expect(incident.title).toBe('Product <n> (Mystery Product) has no price');
+    expect(incident.title).toBe('Product <num> (Mystery Product) has no price');
 
     expect(h.ofType('incident.created')).toHaveLength(1);
     const detected = h.ofType('error.detected');

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Detector } from '../../src/detect/Detector.ts';
 import { defaultRuleSet } from '../../src/detect/defaultRuleSet.ts';
 import { fingerprint } from '../../src/group/fingerprint.ts';
-import { identifyError } from '../../src/group/identifyError.ts';
+import { ErrorIdentifier } from '../../src/group/identifyError.ts';
 import type { PipelineRecord } from '../../src/types.ts';
 import { inventoryShortage, missingPrice, otherServiceException, paymentFailed, productNotFound } from '../support/posRecords.ts';
 
 const detector = new Detector(defaultRuleSet());
+const identifier = new ErrorIdentifier();
+const identifyError = (detection: Parameters<ErrorIdentifier['identify']>[0]) => identifier.identify(detection);
 
 function fingerprintOf(record: PipelineRecord): string {
   const detection = detector.detect(record, Date.now());
@@ -20,7 +22,7 @@ describe('fingerprint', () => {
       service: 'demo-pos',
       errorType: 'MISSING_PRICE',
       exceptionType: '',
-      maskedMessage: 'Product <n> has no price',
+      maskedMessage: 'Product <num> has no price',
       topFrame: '',
     };
     expect(fingerprint(input)).toMatch(/^[0-9a-f]{16}$/);
@@ -76,6 +78,6 @@ describe('fingerprint', () => {
   it('uses exception.message when the body is empty', () => {
     const record = otherServiceException();
     const detection = detector.detect({ ...record, Body: '' }, 0);
-    expect(detection && identifyError(detection).maskedMessage).toBe('connect ECONNREFUSED <n>:<n>');
+    expect(detection && identifyError(detection).template).toBe('connect ECONNREFUSED <ip>');
   });
 });

@@ -3,21 +3,30 @@ import { maskMessage, MAX_MASKED_LENGTH } from '../../src/group/maskMessage.ts';
 
 describe('maskMessage', () => {
   it.each([
-    ['a uuid, in any case', 'Order ORD-3F0C1B2A-9D4E-4A2B-9C3D-0123456789AB failed', 'Order ORD-<uuid> failed'],
-    ['numbers', 'Product 999 (Mystery Product) has no price', 'Product <n> (Mystery Product) has no price'],
-    ['numbers inside identifiers', 'Store STORE_001 kiosk KIOSK_004 order ORD-42', 'Store STORE_<n> kiosk KIOSK_<n> order ORD-<n>'],
-    ['decimals and dotted numbers', 'took 3.14 s talking to 10.0.3.17:5432 (v2.11.0)', 'took <n> s talking to <n>:<n> (v<n>)'],
+    ['a uuid, in any case', 'Order 3F0C1B2A-9D4E-4A2B-9C3D-0123456789AB failed', 'Order <uuid> failed'],
+    ['numbers', 'Product 999 (Mystery Product) has no price', 'Product <num> (Mystery Product) has no price'],
+    ['signed and decimal numbers', 'balance -12.50 after +3 retries', 'balance <num> after <num> retries'],
+    ['ids mixing letters and digits', 'Store STORE_001 kiosk KIOSK_004 order ORD-7Q2K9X1B', 'Store <id> kiosk <id> order <id>'],
+    [
+      'a ULID, a Stripe-like id, a signed block id',
+      'ulid 01J9ZK3X4Y5Z6A7B8C9D0E1F2G charge ch_3MtwBwLkdIwHu7ix28a3tqPa blk_-1608999687919862906',
+      'ulid <id> charge <id> <id>',
+    ],
+    ['IPv4 with a port, and versions', 'took 3.14 s talking to 10.0.3.17:5432 (v2.11.0)', 'took <num> s talking to <ip> (<id>)'],
+    ['IPv6, bare and bracketed with a port', 'from fe80::1ff:fe23:4567:890a and [2001:db8::1]:8443', 'from <ip> and <ip>'],
+    ['host names', 'cannot reach db-3.eu.internal:5432 nor mail.example.com', 'cannot reach <host> nor <host>'],
+    ['a URL', 'GET https://api.example.com/v1/orders?id=7 failed', 'GET <url> failed'],
+    ['Unix and Windows paths', 'cannot open /var/log/app/out.log or C:\\Temp\\x.txt', 'cannot open <path> or <path>'],
     ['a hex trace id', 'trace 4bf92f3577b34da6a3ce929d0e0e4736 lost', 'trace <hex> lost'],
-    ['a hex run of 8 with letters', 'authorization AUTH-1A2B3C4D refused', 'authorization AUTH-<hex> refused'],
     ['a 0x literal', 'bad pointer 0x1f at offset 0xDEADBEEF', 'bad pointer <hex> at offset <hex>'],
-    ['a long decimal run as a number, not hex', 'card 4000000000000002 declined', 'card <n> declined'],
+    ['a long decimal run as a number, not hex', 'card 4000000000000002 declined', 'card <num> declined'],
     ['an e-mail address', 'no account for jane.doe+pos@example.co.uk today', 'no account for <email> today'],
     ['short hex-looking words, left alone', 'cafe added beef', 'cafe added beef'],
-    ['a hex run glued to letters, left to the number rule', 'id x1234567890abcdefz', 'id x<n>abcdefz'],
+    ['C++ scopes and class names, left alone', 'std::vector in com.shop.Checkout failed', 'std::vector in com.shop.Checkout failed'],
     [
       'quoted strings, kept (ids inside still masked)',
       `Cannot read properties of undefined (reading 'priceCents') for "ORD-7"`,
-      `Cannot read properties of undefined (reading 'priceCents') for "ORD-<n>"`,
+      `Cannot read properties of undefined (reading 'priceCents') for "<id>"`,
     ],
     [
       'nothing to mask',
@@ -33,7 +42,7 @@ describe('maskMessage', () => {
     const a = maskMessage('Only 12 unit(s) of product 101 in stock, 999 requested');
     const b = maskMessage('Only 0 unit(s) of product 104 in stock, 401 requested');
     expect(a).toBe(b);
-    expect(a).toBe('Only <n> unit(s) of product <n> in stock, <n> requested');
+    expect(a).toBe('Only <num> unit(s) of product <num> in stock, <num> requested');
   });
 
   it(`looks at the first ${MAX_MASKED_LENGTH} characters only`, () => {

@@ -1,4 +1,4 @@
-import type { AuditEntry, Incident, IncidentRepository, Occurrence } from '../../src/types.ts';
+import type { AuditEntry, GroupingState, Incident, IncidentRepository, Occurrence } from '../../src/types.ts';
 
 /**
  * A test double of the IncidentRepository port: keeps every saved version (the latest wins on
@@ -10,8 +10,30 @@ export class InMemoryIncidentRepository implements IncidentRepository {
   readonly versions: Incident[] = [];
   readonly occurrences: Occurrence[] = [];
   readonly audit: AuditEntry[] = [];
+  /** Templates by scope and text (a replaced text is removed), and aliases in the order saved. */
+  readonly templates = new Map<string, { scope: string; template: string }>();
+  readonly aliases: GroupingState['aliases'] = [];
   failing = false;
-  calls = { loadIncidents: 0, saveIncidents: 0, appendOccurrences: 0, appendAudit: 0 };
+  calls = { loadIncidents: 0, saveIncidents: 0, appendOccurrences: 0, appendAudit: 0, loadGrouping: 0, saveGrouping: 0 };
+
+  async loadGrouping(): Promise<GroupingState> {
+    this.calls.loadGrouping++;
+    this.#failIfAsked('loadGrouping');
+    return {
+      templates: [...this.templates.values()].map((template) => ({ ...template })),
+      aliases: this.aliases.map((alias) => ({ ...alias })),
+    };
+  }
+
+  async saveGrouping(changes: GroupingState): Promise<void> {
+    this.calls.saveGrouping++;
+    this.#failIfAsked('saveGrouping');
+    for (const { scope, template, replaces } of changes.templates) {
+      if (replaces !== undefined) this.templates.delete(`${scope}\u0000${replaces}`);
+      this.templates.set(`${scope}\u0000${template}`, { scope, template });
+    }
+    this.aliases.push(...changes.aliases.map((alias) => ({ ...alias })));
+  }
 
   async loadIncidents(): Promise<Incident[]> {
     this.calls.loadIncidents++;

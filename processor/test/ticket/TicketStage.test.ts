@@ -173,6 +173,42 @@ describe('TicketStage', () => {
     expect(h.errors.map((e) => e.what)).toEqual(['waiting for an analysis']);
   });
 
+  it('files by severity and the analysis confidence when the rule asks (the design: CRITICAL always, HIGH > 0.75, MEDIUM > 0.9 and repeating), saying why', async () => {
+    const policy = { mode: 'auto', afterOccurrences: 1, windowMinutes: 60, minConfidence: { HIGH: 0.75, MEDIUM: 0.9 } } as const;
+    const analysed = (confidence: number | undefined) => {
+      const h = harness();
+      h.context.analyses = {
+        analysisFor: async () =>
+          confidence === undefined
+            ? undefined
+            : ({ confidence, analyser: 'offline' } as Awaited<ReturnType<NonNullable<typeof h.context.analyses>['analysisFor']>>),
+      };
+      return h;
+    };
+    const decide = async (severity: 'CRITICAL' | 'HIGH' | 'MEDIUM', confidence: number | undefined, count = 1) => {
+      const h = analysed(confidence);
+      h.stage.onIncidentChange(change('created', incident({ severity, count, ticketPolicy: policy }), count, T0));
+      await h.stage.settle();
+      return { filed: h.queued.length, audit: h.audit.map((entry) => `${entry.stage}: ${entry.detail}`) };
+    };
+    expect(await decide('CRITICAL', 0.1)).toMatchObject({ filed: 1 });
+    expect(await decide('HIGH', 0.8)).toMatchObject({
+      filed: 1,
+      audit: [expect.stringMatching(/^ticket.pending: .*confidence 0.80 above 0.75 for HIGH$/)],
+    });
+    expect(await decide('HIGH', 0.7)).toEqual({
+      filed: 0,
+      audit: ['ticket.skipped: rule pos-missing-price: HIGH needs confidence above 0.75; the offline analysis has 0.70'],
+    });
+    expect(await decide('HIGH', undefined)).toMatchObject({ filed: 0, audit: [expect.stringContaining('none came in time')] });
+    expect(await decide('MEDIUM', 0.95)).toMatchObject({ filed: 0, audit: [expect.stringContaining('needs the error to repeat')] });
+    expect(await decide('MEDIUM', 0.95, 3)).toMatchObject({
+      filed: 1,
+      audit: [expect.stringContaining('0.95 above 0.9 for MEDIUM, 3 occurrences')],
+    });
+    expect(await decide('MEDIUM', 0.85, 3)).toMatchObject({ filed: 0 });
+  });
+
   it('learns of finished jobs from the worker and reports a failing store without throwing', async () => {
     const h = harness();
     h.stage.onIncidentChange(change('created', incident(), 1, T0));

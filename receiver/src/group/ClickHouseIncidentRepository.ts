@@ -1,6 +1,7 @@
-import type { AuditEntry, Incident, IncidentRepository, Occurrence } from '@stacklens/processor';
+import type { AuditEntry, GroupingState, Incident, IncidentRepository, Occurrence } from '@stacklens/processor';
 import type { ClickHouseTransport } from '../store/ClickHouseTransport.ts';
 import { INCIDENT_SELECT, incidentFromRow, type IncidentRow } from './incidentRow.ts';
+import { groupingTables, type GroupingTables } from './groupingSchema.ts';
 import { incidentTables, type IncidentTables } from './incidentSchema.ts';
 
 const INCIDENT_COLUMNS = [
@@ -42,6 +43,8 @@ const OCCURRENCE_COLUMNS = [
 ] as const;
 
 const AUDIT_COLUMNS = ['incidentId', 'stage', 'at', 'detail', 'actor'] as const;
+const TEMPLATE_COLUMNS = ['scope', 'template', 'removed', 'updatedAt', 'version'] as const;
+const ALIAS_COLUMNS = ['fingerprint', 'incidentId', 'at', 'seq', 'actor'] as const;
 
 /**
  * The processor's IncidentRepository on ClickHouse: each call is one batched
@@ -50,13 +53,66 @@ const AUDIT_COLUMNS = ['incidentId', 'stage', 'at', 'detail', 'actor'] as const;
  */
 export class ClickHouseIncidentRepository implements IncidentRepository {
   readonly tables: IncidentTables;
+  readonly groupingTables: GroupingTables;
   readonly #transport: ClickHouseTransport;
+  /** Template rows get versions that never go back, like incident states. */
+  #templateVersion = 0;
+  #aliasSequence = 0;
+  readonly #clock: () => number;
   /** The last version written per incident: a state saved in the same millisecond still supersedes. */
   readonly #versions = new Map<string, number>();
 
-  constructor(transport: ClickHouseTransport, database: string) {
+  constructor(transport: ClickHouseTransport, database: string, clock: () => number = Date.now) {
     this.#transport = transport;
     this.tables = incidentTables(database);
+    this.groupingTables = groupingTables(database);
+    this.#clock = clock;
+  }
+
+  /** The templates (newest state of each, not removed) and every alias in the order made. */
+  async loadGrouping(): Promise<GroupingState> {
+    const [templates, aliases] = await Promise.all([
+      this.#transport.query<{ scope: string; template: string }>(
+        `SELECT scope, template FROM ${this.groupingTables.templates} FINAL WHERE removed = 0 ORDER BY updatedAt, scope, template`,
+      ),
+      this.#transport.query<{ fingerprint: string; incidentId: string }>(
+        `SELECT fingerprint, incidentId FROM ${this.groupingTables.aliases} ORDER BY seq, fingerprint`,
+      ),
+    ]);
+    return { templates, aliases };
+  }
+
+  /** New and generalised templates (the old text marked removed) and new aliases, in one insert each. */
+  async saveGrouping(changes: GroupingState): Promise<void> {
+    const now = this.#clock();
+    const writes: Promise<void>[] = [];
+    if (changes.templates.length > 0) {
+      let payload = '';
+      for (const { scope, template, replaces } of changes.templates) {
+        if (replaces !== undefined) payload += `${JSON.stringify([scope, replaces, 1, now, this.#nextTemplateVersion(now)])}\n`;
+        payload += `${JSON.stringify([scope, template, 0, now, this.#nextTemplateVersion(now)])}\n`;
+      }
+      writes.push(this.#transport.insertCompactJson(this.groupingTables.templates, TEMPLATE_COLUMNS, payload));
+    }
+    if (changes.aliases.length > 0) {
+      let payload = '';
+      for (const { fingerprint, incidentId } of changes.aliases) {
+        payload += `${JSON.stringify([fingerprint, incidentId, now, String(this.#nextSequence(now)), 'stacklens'])}\n`;
+      }
+      writes.push(this.#transport.insertCompactJson(this.groupingTables.aliases, ALIAS_COLUMNS, payload));
+    }
+    await Promise.all(writes);
+  }
+
+  #nextTemplateVersion(now: number): number {
+    // Microseconds: several states of one template in one flush still order.
+    this.#templateVersion = Math.max(now * 1_000, this.#templateVersion + 1);
+    return this.#templateVersion;
+  }
+
+  #nextSequence(now: number): number {
+    this.#aliasSequence = Math.max(now * 1_000, this.#aliasSequence + 1);
+    return this.#aliasSequence;
   }
 
   async loadIncidents(): Promise<Incident[]> {

@@ -27,6 +27,8 @@ export interface IncidentFilters {
   service?: string;
   /** Incidents that occurred at least once in this store. */
   store?: string;
+  /** Text in the title (the template), error type, service, stores, kiosks, or the samples' raw messages and attributes, any case. */
+  text?: string;
   limit: number;
   offset: number;
 }
@@ -74,8 +76,21 @@ export class IncidentQueries {
       .add('severity = {severity:String}', 'severity', filters.severity)
       .add('errorType = {errorType:String}', 'errorType', filters.errorType)
       .add('service = {service:String}', 'service', filters.service)
-      .add('mapContains(storeCounts, {store:String})', 'store', filters.store);
-    const from = `FROM ${this.#tables.incidents} FINAL ${conditions.where()}`;
+      .add('mapContains(storeCounts, {store:String})', 'store', filters.store)
+      .add(
+        // The title is the template (`Product <num> has no price`); the samples keep the raw values (`999`, an order id).
+        // Each field is searched on its own, as text: never the JSON around the samples.
+        'arrayExists(field -> positionCaseInsensitiveUTF8(field, {text:String}) > 0, arrayConcat([title, errorType, service], ' +
+          'mapKeys(storeCounts), mapKeys(kioskCounts), ' +
+          "arrayMap(sample -> JSONExtractString(sample, 'body'), JSONExtractArrayRaw(samples)), " +
+          "arrayFlatten(arrayMap(sample -> mapValues(JSONExtract(sample, 'attributes', 'Map(String, String)')), JSONExtractArrayRaw(samples)))))",
+        'text',
+        filters.text,
+      );
+    // An incident merged into another keeps its last state in the table: its latest alias names the survivor.
+    const notMerged = `id NOT IN (SELECT fingerprint FROM ${this.#tables.aliases} GROUP BY fingerprint HAVING argMax(incidentId, seq) != fingerprint)`;
+    const where = conditions.where();
+    const from = `FROM ${this.#tables.incidents} FINAL ${where === '' ? `WHERE ${notMerged}` : `${where} AND ${notMerged}`}`;
     const [counted] = await readRows<{ total: number | string }>(this.#transport, `SELECT count() AS total ${from}`, conditions.params);
     const rows = await readRows<IncidentViewRow>(
       this.#transport,
@@ -85,13 +100,25 @@ export class IncidentQueries {
     return { total: Number(counted?.total ?? 0), items: rows.map(incidentViewFromRow) };
   }
 
+  /** The incident, or the one an id was merged into (or a template's later fingerprint resolves to). */
   async find(id: string): Promise<Incident | undefined> {
-    const [row] = await readRows<IncidentRow>(
-      this.#transport,
-      `SELECT ${INCIDENT_SELECT} FROM ${this.#tables.incidents} FINAL WHERE id = {id:String}`,
-      { id },
-    );
-    return row ? incidentFromRow(row) : undefined;
+    let current = id;
+    for (let hops = 0; hops < 8; hops += 1) {
+      const [row] = await readRows<IncidentRow>(
+        this.#transport,
+        `SELECT ${INCIDENT_SELECT} FROM ${this.#tables.incidents} FINAL WHERE id = {id:String}`,
+        { id: current },
+      );
+      const [alias] = await readRows<{ incidentId: string }>(
+        this.#transport,
+        `SELECT incidentId FROM ${this.#tables.aliases} WHERE fingerprint = {id:String} ORDER BY seq DESC LIMIT 1`,
+        { id: current },
+      );
+      // A merged incident keeps its last stored state: its alias says where it went.
+      if (alias === undefined || alias.incidentId === current) return row ? incidentFromRow(row) : undefined;
+      current = alias.incidentId;
+    }
+    return undefined;
   }
 
   /** Occurrences per minute in the `minutes` whole minutes that end with the one holding `endMs`. */

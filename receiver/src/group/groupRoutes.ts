@@ -1,3 +1,4 @@
+import type { Incident } from '@stacklens/processor';
 import type { FastifyPluginAsync } from 'fastify';
 import type { IncidentActions, IncidentAnnotations } from '../integrations/Integration.ts';
 import { errorRoutes } from './errorRoutes.ts';
@@ -14,11 +15,18 @@ export interface GroupRouteOptions {
   actions: IncidentActions;
   /** Analyses and tickets joined to incidents (from the integrations). */
   annotations: IncidentAnnotations;
+  /** After a person's merge: the integrations move what they keep per incident to the survivor. */
+  onMerged?: (absorbed: Incident, survivor: Incident) => Promise<void>;
 }
 
 /** The group stage's part of the REST API: detected errors, incidents and their statistics. */
 export const groupRoutes: FastifyPluginAsync<GroupRouteOptions> = async (api, options) => {
   await api.register(errorRoutes, { errors: options.errors });
-  await api.register(incidentRoutes, { incidents: options.incidents, actions: options.actions, annotations: options.annotations });
+  await api.register(incidentRoutes, {
+    incidents: options.incidents,
+    actions: options.actions,
+    annotations: options.annotations,
+    onMerged: options.onMerged,
+  });
   await api.register(statsRoutes, { stats: options.stats });
 };

@@ -1,4 +1,4 @@
-import type { Analysis, IncidentStatus, Severity, TicketLink } from '@stacklens/processor';
+import type { Analysis, Incident, IncidentStatus, Severity, TicketLink } from '@stacklens/processor';
 import type { FastifyPluginAsync } from 'fastify';
 import type { IncidentQueries } from './IncidentQueries.ts';
 import type { IncidentView } from './incidentRow.ts';
@@ -14,6 +14,8 @@ export interface IncidentRouteOptions {
   actions: IncidentActions;
   /** Analyses and tickets of the integrations, joined to the incidents they belong to. */
   annotations?: IncidentAnnotations;
+  /** After a person's merge (see GroupRouteOptions). */
+  onMerged?: (absorbed: Incident, survivor: Incident) => Promise<void>;
 }
 
 interface IncidentsQuery {
@@ -22,6 +24,7 @@ interface IncidentsQuery {
   errorType?: string;
   service?: string;
   store?: string;
+  text?: string;
   limit: number;
   offset: number;
 }
@@ -58,6 +61,11 @@ const listSchema = {
       errorType: filterString,
       service: filterString,
       store: { ...filterString, description: 'Incidents that occurred at least once in this store.' },
+      text: {
+        ...filterString,
+        description:
+          'Text, any case, in the title (the message template), error type, service, store or kiosk ids, or the raw messages and attributes of the samples (a product id such as 999, an order id).',
+      },
       ...pageQuery,
     },
   },
@@ -151,7 +159,7 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
   }) as const;
 
 /** GET /incidents, GET /incidents/:id, POST /incidents/:id/ack and /resolve. */
-export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions, annotations = {} }) => {
+export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (app, { incidents, actions, annotations = {}, onMerged }) => {
   app.get<{ Querystring: IncidentsQuery }>('/incidents', { schema: listSchema, onRequest: app.requireRole('viewer') }, async (request) => {
     const page = await incidents.list(request.query);
     const { analyses, tickets } = await annotate(
@@ -175,9 +183,10 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
     '/incidents/:id',
     { schema: detailSchema, onRequest: app.requireRole('viewer') },
     async (request) => {
-      const { id } = request.params;
-      const incident = await incidents.find(id);
-      if (!incident) throw notFound(id);
+      const incident = await incidents.find(request.params.id);
+      if (!incident) throw notFound(request.params.id);
+      // A merged incident's id answers with the incident it was merged into.
+      const { id } = incident;
       const endMs = request.query.to === undefined ? Date.now() : Date.parse(request.query.to);
       const [histogram, audit, { analyses, tickets }] = await Promise.all([
         incidents.histogram(id, endMs, request.query.minutes),
@@ -209,7 +218,67 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
     );
   changeRoute('ack', 'Acknowledge', (id, actor) => actions.acknowledge(id, actor));
   changeRoute('resolve', 'Resolve', (id, actor) => actions.resolve(id, actor));
+
+  app.post<{ Params: IdParams; Body: { into: string } }>(
+    '/incidents/:id/merge',
+    { schema: mergeSchema, onRequest: app.requireRole('admin') },
+    async (request) => {
+      const { id } = request.params;
+      const { into } = request.body;
+      const merged = await actions.merge(id, into, actorOf(request, API_ACTOR));
+      if (!merged) {
+        if (!(await incidents.find(id))) throw notFound(id);
+        if (!(await incidents.find(into))) throw notFound(into);
+        throw new ApiError('VALIDATION_FAILED', `incident ${JSON.stringify(id)} is already part of ${JSON.stringify(into)}`);
+      }
+      await onMerged?.(merged.absorbed, merged.survivor);
+      const { samples: _samples, ...view } = merged.survivor;
+      return view;
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/incidents/:id/unmerge',
+    { schema: unmergeSchema, onRequest: app.requireRole('admin') },
+    async (request) => {
+      const incident = await actions.unmerge(request.params.id, actorOf(request, API_ACTOR));
+      if (!incident) throw new ApiError('NOT_FOUND', `no merged incident with id ${JSON.stringify(request.params.id)}`);
+      const { samples: _samples, ...view } = incident;
+      return view;
+    },
+  );
 };
+
+const mergeSchema = {
+  summary: 'Merge an incident into another',
+  description:
+    'Needs the admin token. The incident `:id` becomes part of `into`: counts, stores and kiosks add up, its fingerprints ' +
+    'and its id resolve to `into` from now on, and the ticket and analysis of `into` stand for both (when only `:id` has a ' +
+    'ticket, it moves to `into`; no second ticket is filed). Recorded in both audit trails (stage `merged`, actor `api`). ' +
+    'Answers the merged incident.',
+  tags: ['incidents'],
+  security: BEARER,
+  params: idParams,
+  body: {
+    type: 'object',
+    required: ['into'],
+    additionalProperties: false,
+    properties: { into: { type: 'string', minLength: 1, maxLength: 256, description: 'The id of the incident that stays.' } },
+  },
+  response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
+} as const;
+
+const unmergeSchema = {
+  summary: 'Take a merged incident out again',
+  description:
+    'Needs the admin token. The incident comes back as it was when merged, its counts leave the one it was merged into, ' +
+    'and its id resolves to itself again. Recorded in both audit trails (stage `unmerged`). Answers the restored incident.',
+  tags: ['incidents'],
+  security: BEARER,
+  params: idParams,
+  body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+  response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
+} as const;
 
 function notFound(id: string): ApiError {
   return new ApiError('NOT_FOUND', `no incident with id ${JSON.stringify(id)}`);

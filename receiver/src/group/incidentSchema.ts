@@ -1,5 +1,6 @@
 import { noWrapTtl, type SchemaOptions } from '../store/schema.ts';
 import { tableStatements, type TableSpec } from '../store/tableStatements.ts';
+import { ALIASES_TABLE } from './groupingSchema.ts';
 
 /**
  * DDL for the incident tables. Same shape on chDB and on a server; on a
@@ -15,6 +16,8 @@ export interface IncidentTables {
   incidents: string;
   occurrences: string;
   audit: string;
+  /** The fingerprint aliases (groupingSchema.ts): a merged incident's id resolves to the survivor. */
+  aliases: string;
 }
 
 /** The tables that inserts and reads address: the distributed ones on a cluster. */
@@ -23,6 +26,7 @@ export function incidentTables(database: string): IncidentTables {
     incidents: `${database}.${INCIDENTS_TABLE}`,
     occurrences: `${database}.${OCCURRENCES_TABLE}`,
     audit: `${database}.${AUDIT_TABLE}`,
+    aliases: `${database}.${ALIASES_TABLE}`,
   };
 }
 

@@ -27,5 +27,14 @@ export function trackerActions(tracker: IncidentTracker, log: FastifyBaseLogger,
   return {
     acknowledge: (id, actor = API_ACTOR) => persisted(() => tracker.acknowledge(id, actor)),
     resolve: (id, actor = API_ACTOR) => persisted(() => tracker.resolve(id, actor)),
+    async merge(id, intoId, actor = API_ACTOR) {
+      let absorbed: Incident | undefined;
+      const survivor = await persisted(() => {
+        absorbed = tracker.get(id);
+        return tracker.merge(id, intoId, actor);
+      });
+      return survivor === undefined || absorbed === undefined ? undefined : { absorbed, survivor };
+    },
+    unmerge: (id, actor = API_ACTOR) => persisted(() => tracker.unmerge(id, actor)),
   };
 }

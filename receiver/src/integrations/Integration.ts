@@ -12,6 +12,10 @@ export interface IncidentActions {
    */
   acknowledge(id: string, actor?: string): Promise<Incident | undefined>;
   resolve(id: string, actor?: string): Promise<Incident | undefined>;
+  /** Merges `id` into `intoId`: both as they were before, and the survivor after; undefined when either is unknown or they are one. */
+  merge(id: string, intoId: string, actor?: string): Promise<{ absorbed: Incident; survivor: Incident } | undefined>;
+  /** Takes a merged incident out again; undefined when `id` is not a merged incident. */
+  unmerge(id: string, actor?: string): Promise<Incident | undefined>;
 }
 
 /** An incident's stored state by id, as any receiver on the store sees it. */
@@ -53,6 +57,8 @@ export interface Integration {
   routes?: FastifyPluginAsync;
   annotations?: IncidentAnnotations;
   analyses?: AnalysisSource;
+  /** Told when a person merged `absorbed` into `survivor`: what the integration keeps per incident follows the survivor. */
+  onMerged?(absorbed: Incident, survivor: Incident, actor: string): Promise<void>;
   close(): Promise<void>;
 }
 

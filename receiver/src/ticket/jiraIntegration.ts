@@ -117,6 +117,22 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
     name: 'jira',
     stage: ticketing.stage,
     annotations: { tickets: (ids) => links.forIncidents(ids) },
+    // The ticket follows the survivor of a merge: when only the absorbed incident has one, it is
+    // the survivor's from now on (the worker finds the link before any create call: no second ticket).
+    async onMerged(absorbed, survivor, actor) {
+      const [moving, kept] = await Promise.all([links.get(absorbed.fingerprint), links.get(survivor.fingerprint)]);
+      if (moving === undefined || kept !== undefined) return;
+      await links.save({ ...moving, incidentId: survivor.id, fingerprint: survivor.fingerprint, updatedAt: Date.now() });
+      await context.repository.appendAudit([
+        {
+          incidentId: survivor.id,
+          stage: 'merged',
+          at: Date.now(),
+          detail: `ticket ${moving.key} of incident ${absorbed.id} now stands for this one`,
+          actor,
+        },
+      ]);
+    },
     routes: async (api) => {
       await api.register(jiraRoutes, { config, ticketing, outbox, links, pollIntervalMs, testTimeoutMs: callTimeoutMs, outbound });
       await api.register(manualTicketRoute, { stage: ticketing.stage, config, find: (id) => context.incidents.find(id) });

@@ -95,7 +95,7 @@ describe('AI enrichment inside the receiver (chDB)', () => {
     expect(event.analysis.similarIncidents).toContainEqual({
       incidentId: first.incidentId,
       errorType: 'MISSING_PRICE',
-      title: 'Product <n> (Mystery Product) has no price',
+      title: 'Product <num> (Mystery Product) has no price',
       status: 'open',
       ticketKey: 'POS-42',
     });

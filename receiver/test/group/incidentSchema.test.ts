@@ -49,6 +49,7 @@ describe('incident tables DDL', () => {
       incidents: 'db.incidents',
       occurrences: 'db.incident_occurrences',
       audit: 'db.incident_audit',
+      aliases: 'db.incident_aliases',
     });
   });
 });

@@ -18,6 +18,7 @@ interface IncidentJson {
   status: string;
   count: number;
   service: string;
+  title: string;
   firstSeen: string;
   lastSeen: string;
   storeCounts: Record<string, number>;
@@ -90,6 +91,17 @@ describe('GET /api/incidents', () => {
     expect((await listIncidents('?status=open')).total).toBe(4);
     expect((await listIncidents('?status=resolved')).total).toBe(0);
     expect((await listIncidents('?errorType=NOPE')).total).toBe(0);
+  });
+
+  it('finds by text: the template title, and the raw values of the samples that the template masks', async () => {
+    const [missing] = (await listIncidents('?errorType=MISSING_PRICE')).items;
+    expect(missing?.title).toBe('Product <num> has no price (order <id>)');
+    expect((await listIncidents('?text=999')).items.map((i) => i.errorType)).toEqual(['MISSING_PRICE']);
+    expect((await listIncidents('?text=ord-4')).items.map((i) => i.errorType)).toEqual(['PAYMENT_FAILED']);
+    expect((await listIncidents('?text=has%20no%20price')).items.map((i) => i.errorType)).toEqual(['MISSING_PRICE']);
+    expect((await listIncidents('?text=kiosk_009')).items.map((i) => i.errorType)).toEqual(['INVENTORY_SHORTAGE']);
+    expect((await listIncidents('?text=database&status=open')).total).toBe(1);
+    expect((await listIncidents("?text='%20OR%201=1%20--")).total).toBe(0);
   });
 
   it('pages with limit and offset; total ignores them', async () => {

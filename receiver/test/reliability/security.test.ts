@@ -248,9 +248,12 @@ describe('user input in SQL', () => {
           // 414: Fastify refuses a path parameter over 100 characters before routing.
           if (![200, 400, 404, 414].includes(response.statusCode))
             failures.push(`${url.slice(0, 120)}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-          // A filter that matched anything would have been read as SQL (no record carries these strings).
+          // A filter that matched anything would have been read as SQL (no record carries these strings) — but
+          // `_` is in error types and store ids, which the free-text filter searches literally (`%` must still match nothing).
           const total = response.statusCode === 200 ? (response.json() as { total?: number }).total : undefined;
-          if (total !== undefined && total > 0 && route.url !== '/api/stats') failures.push(`${url.slice(0, 120)}: matched ${total}`);
+          const literal = injection === '_' && url.startsWith('/api/incidents?text=');
+          if (total !== undefined && total > 0 && route.url !== '/api/stats' && !literal)
+            failures.push(`${url.slice(0, 120)}: matched ${total}`);
         }
       }
     }
