@@ -149,6 +149,9 @@ async function main(): Promise<void> {
     RECEIVER_PORT: receiverPort,
     STACKLENS_DATA_DIR: dataDir,
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // This local stack may use a Jira or a model on this machine (npm run jira:double, Ollama); a deployed receiver
+    // keeps the default (false), which refuses loopback and private targets.
+    STACKLENS_ALLOW_PRIVATE_TARGETS: env.STACKLENS_ALLOW_PRIVATE_TARGETS ?? 'true',
   });
   await waitForHealth('receiver', `${receiverUrl}/health`);
   if (withCollector) await startCollectorService();

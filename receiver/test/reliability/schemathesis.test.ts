@@ -59,5 +59,6 @@ describeWithSchemathesis('the OpenAPI document under schemathesis, every check',
       { encoding: 'utf8', timeout: 600_000, cwd: dataDir },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-  });
+    // The whole API, 25 examples an operation with every check: about a minute, longer on a busy machine.
+  }, 600_000);
 });
