@@ -24,12 +24,21 @@
  * miner, which turns a position into `<*>` once it varies. Letters elsewhere and quoted text
  * are kept: they are what tells one error from another.
  *
- * Input beyond MAX_MASKED_LENGTH characters is cut first: it bounds the cost of a huge body,
- * and two occurrences of one error are cut at the same place.
+ * Input beyond MAX_MASKED_LENGTH characters is cut first, at the white space before the word
+ * the limit falls in: it bounds the cost of a huge body, and two occurrences of one error are
+ * cut at the same place.
  */
 export function maskMessage(text: string): string {
-  const bounded = text.length > MAX_MASKED_LENGTH ? text.slice(0, MAX_MASKED_LENGTH) : text;
+  const bounded = text.length > MAX_MASKED_LENGTH ? cut(text) : text;
   return bounded.replace(VARIABLE, replacement);
+}
+
+/** The text up to MAX_MASKED_LENGTH, without a last word cut in two (`blk_-` of `blk_-5471…` is no id). */
+function cut(text: string): string {
+  const head = text.slice(0, MAX_MASKED_LENGTH);
+  if (/\s/.test(text[MAX_MASKED_LENGTH] ?? ' ')) return head;
+  const space = head.search(/\s\S*$/);
+  return space > 0 ? head.slice(0, space) : head;
 }
 
 /** Characters of a message that are masked and mined; the rest is ignored. */
@@ -87,8 +96,8 @@ const VARIABLE = new RegExp(
       `(${START}(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?${END})`,
       // 6 path: two or more segments, or a Windows drive
       `((?<![A-Za-z0-9_./\\\\])(?:[A-Za-z]:\\\\[^\\s"'<>|:*?]+|~?(?:/[A-Za-z0-9_.@%+~-]+){2,}/?))`,
-      // 7 host name ending in a common top-level domain
-      `(${START}(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})${END}(?::\\d{1,5}${END})?)`,
+      // 7 host name ending in a common top-level domain (not a package: `org.example.app.Main`)
+      `(${START}(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})${END}(?!\\.[A-Za-z0-9_])(?::\\d{1,5}${END})?)`,
       // 8 hex: 0x literal, or 8+ hex characters with a letter and a digit
       `(${START}(?:0[xX][0-9A-Fa-f]+|(?=[0-9A-Fa-f]*[A-Fa-f])(?=[0-9A-Fa-f]*\\d)[0-9A-Fa-f]{8,})${END})`,
       // 9 date: ISO (with its time and zone if any), or written out (`Fri Dec 10 19:02:14 EST 2004`, `Jul 1 09:00:00`)
@@ -101,8 +110,9 @@ const VARIABLE = new RegExp(
       `((?<![0-9A-Fa-f]:)${CLOCK}(?![A-Za-z0-9_:]))`,
       // 14 number with thousands separators
       `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?(?![.,]?[A-Za-z0-9_]))`,
-      // 15 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts
-      `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=[A-Za-z0-9_.-]*\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
+      // 15 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts;
+      // the digit must be within them (`instruction...0` is a word, then a number)
+      `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=(?:[A-Za-z0-9_]|[-.](?=[A-Za-z0-9_]))*\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
     ].join('|') +
     ')',
   'g',

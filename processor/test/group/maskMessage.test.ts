@@ -48,6 +48,12 @@ describe('maskMessage', () => {
     ['short hex-looking words, left alone', 'cafe added beef', 'cafe added beef'],
     ['C++ scopes and class names, left alone', 'std::vector in com.shop.Checkout failed', 'std::vector in com.shop.Checkout failed'],
     [
+      'packages whose parts look like host names, not as hosts',
+      'java.io.IOException in org.example.app.Main, from mail.example.com.',
+      'java.io.IOException in org.example.app.Main, from <host>.',
+    ],
+    ['a word running into a number through dots, as a word then a number', 'privileged instruction...0', 'privileged instruction...<num>'],
+    [
       'quoted strings, kept (ids inside still masked)',
       `Cannot read properties of undefined (reading 'priceCents') for "ORD-7"`,
       `Cannot read properties of undefined (reading 'priceCents') for "<id>"`,
@@ -69,9 +75,15 @@ describe('maskMessage', () => {
     expect(a).toBe('Only <num> unit(s) of product <num> in stock, <num> requested');
   });
 
-  it(`looks at the first ${MAX_MASKED_LENGTH} characters only`, () => {
+  it(`looks at the first ${MAX_MASKED_LENGTH} characters only, cut between words`, () => {
     const long = `Failed: ${'x'.repeat(MAX_MASKED_LENGTH)}`;
     expect(maskMessage(`${long} 1`)).toBe(maskMessage(`${long} 2`));
-    expect(maskMessage(long).length).toBe(MAX_MASKED_LENGTH);
+    expect(maskMessage(long)).toBe('Failed:');
+    const words = 'word '.repeat(MAX_MASKED_LENGTH / 5);
+    expect(maskMessage(`${words}tail`)).toBe(words.trimEnd());
+    // The id the limit falls in (at its 6th character) is left out whole, not kept as `blk_-`, a word without digits.
+    const ids = `delete my blocks: ${'blk_-1608999687919862906 '.repeat(100)}`;
+    expect(ids.length).toBeGreaterThan(MAX_MASKED_LENGTH);
+    expect(maskMessage(ids)).toMatch(/^delete my blocks: <id>(?: <id>)*$/);
   });
 });
