@@ -102,39 +102,22 @@ const VARIABLE = new RegExp(
       `(${START}(?:0[xX][0-9A-Fa-f]+|(?=[0-9A-Fa-f]*[A-Fa-f])(?=[0-9A-Fa-f]*\\d)[0-9A-Fa-f]{8,})${END})`,
       // 9 date: ISO (with its time and zone if any), or written out (`Fri Dec 10 19:02:14 EST 2004`, `Jul 1 09:00:00`)
       `(${START}(?:\\d{4}([-/.])\\d{1,2}\\10\\d{1,2}(?:[T ]${CLOCK}(?:Z|[+-]\\d{2}:?\\d{2})?)?|(?:${WEEKDAY}\\s+)?${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?(?:\\s+${CLOCK})?(?:\\s+[A-Z]{3,4}\\s+\\d{4}|,?\\s+\\d{4})?)${END})`,
-      // 11 size, with a restatement in parentheses (`1,216 bytes (1.1 KB)`)
-      `(${BOUND}${NUMBER_TEXT} ?${SIZE_UNIT}${END}(?: ?\\(${BOUND}${NUMBER_TEXT} ?${SIZE_UNIT}\\))?)`,
-      // 12 duration
-      `(${BOUND}${NUMBER_TEXT} ?${TIME_UNIT}${END})`,
-      // 13 clock time
-      `((?<![0-9A-Fa-f]:)${CLOCK}(?![A-Za-z0-9_:]))`,
-      // 14 number with thousands separators
-      `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?(?![.,]?[A-Za-z0-9_]))`,
-      // 15 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts;
+      // 11 a quantity: a clock time, a size (with a restatement in parentheses: `1,216 bytes (1.1 KB)`),
+      // a duration, or a number with thousands separators; one alternative, told apart by quantityName
+      `((?=[<>~]?\\d)(?<![0-9A-Fa-f]:)${BOUND}(?:${CLOCK}(?![A-Za-z0-9_:])|${NUMBER_TEXT} ?(?:${SIZE_UNIT}${END}(?: ?\\(${BOUND}${NUMBER_TEXT} ?${SIZE_UNIT}\\))?|${TIME_UNIT}${END})|\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?(?![.,]?[A-Za-z0-9_])))`,
+      // 12 any word holding a digit (a number, signed or decimal, or an id), with its '-' and '.' joined parts;
       // the digit must be within them (`instruction...0` is a word, then a number)
-      `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=(?:[A-Za-z0-9_]|[-.](?=[A-Za-z0-9_]))*\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
+      `((?:(?<![A-Za-z0-9_.-])[-+](?=\\d))?${START}(?=[A-Za-z_]*(?:[-.][A-Za-z_]+)*[-.]?\\d)[A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*${END})`,
     ].join('|') +
     ')',
   'g',
 );
 
 // One name per capturing group, in order; group 10 is the date's separator (a back-reference).
-const NAMES = [
-  '<url>',
-  '<email>',
-  '<uuid>',
-  '<ip>',
-  '<ip>',
-  '<path>',
-  '<host>',
-  '<hex>',
-  '<date>',
-  undefined,
-  '<size>',
-  '<duration>',
-  '<time>',
-  '<num>',
-] as const;
+const NAMES = ['<url>', '<email>', '<uuid>', '<ip>', '<ip>', '<path>', '<host>', '<hex>', '<date>', undefined] as const;
+const QUANTITY_GROUP = NAMES.length;
+const SIZE_END = new RegExp(`${SIZE_UNIT}\\)?$`);
+const TIME_END = new RegExp(`${TIME_UNIT}$`);
 const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
 
 function replacement(match: string, ...groups: unknown[]): string {
@@ -142,5 +125,13 @@ function replacement(match: string, ...groups: unknown[]): string {
     const name = NAMES[index];
     if (name !== undefined && groups[index] !== undefined) return name;
   }
+  if (groups[QUANTITY_GROUP] !== undefined) return quantityName(match);
   return NUMBER.test(match) ? '<num>' : '<id>';
+}
+
+function quantityName(match: string): string {
+  if (match.includes(':')) return '<time>';
+  if (SIZE_END.test(match)) return '<size>';
+  if (TIME_END.test(match)) return '<duration>';
+  return '<num>';
 }

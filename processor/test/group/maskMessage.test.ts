@@ -68,6 +68,16 @@ describe('maskMessage', () => {
     expect(maskMessage(input)).toBe(expected);
   });
 
+  it('masks dates of every weekday and month alike', () => {
+    const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const masked = new Set(
+      months.map((month, index) => maskMessage(`connection at ${weekdays[index % 7]} ${month} ${index + 1} 10:59:53 2005 refused`)),
+    );
+    expect([...masked]).toEqual(['connection at <date> refused']);
+    expect(maskMessage('Sunday, March 3rd, 2024 and September 30 09:00:00')).toBe('<date> and <date>');
+  });
+
   it('masks a whole POS inventory message to the same text whatever the amounts', () => {
     const a = maskMessage('Only 12 unit(s) of product 101 in stock, 999 requested');
     const b = maskMessage('Only 0 unit(s) of product 104 in stock, 401 requested');
