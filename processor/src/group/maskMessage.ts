@@ -72,13 +72,13 @@ const H4 = '[0-9A-Fa-f]{1,4}';
 const NUMBER_TEXT = '(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?';
 /** A bound before a quantity (`<1 sec`, `>=5 ms`, `~3 KB`). */
 const BOUND = '(?:[<>]=?|~)?';
-const SIZE_UNIT = '(?:[kKMGTPE]i?B|B|[Bb]ytes?|octets?)';
+const SIZE_UNIT = '(?:[kKmMgGtTpPeE]i?[Bb]|B|[Bb]ytes?|octets?)';
 const TIME_UNIT = '(?:ns|[uµμ]s|ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?)';
 /** `h:mm`, `hh:mm:ss`, with a fraction of a second. */
 const CLOCK = '\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d{1,9})?';
 const MONTH =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
-const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?';
+const WEEKDAY = '(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?';
 
 const VARIABLE = new RegExp(
   // Nothing masked starts inside a word: one look back turns away most positions at once.

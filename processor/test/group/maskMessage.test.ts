@@ -15,8 +15,8 @@ describe('maskMessage', () => {
     ['IPv4 with a port, and versions', 'took 3.14 s talking to 10.0.3.17:5432 (v2.11.0)', 'took <duration> talking to <ip> (<id>)'],
     [
       'sizes, a size restated in parentheses being part of it',
-      'sent 1,216 bytes (1.1 KB), got 512MiB of 2 GB, 0 B left',
-      'sent <size>, got <size> of <size>, <size> left',
+      'sent 1,216 bytes (1.1 KB), got 512MiB of 2 GB, 0 B left, 5 mb free',
+      'sent <size>, got <size> of <size>, <size> left, <size> free',
     ],
     [
       'durations, with a bound before them',
@@ -76,6 +76,8 @@ describe('maskMessage', () => {
     );
     expect([...masked]).toEqual(['connection at <date> refused']);
     expect(maskMessage('Sunday, March 3rd, 2024 and September 30 09:00:00')).toBe('<date> and <date>');
+    // A word that begins like a weekday is no part of the date after it.
+    expect(maskMessage('Monitor Jan 5 restarted')).toBe('Monitor <date> restarted');
   });
 
   it('masks a whole POS inventory message to the same text whatever the amounts', () => {
