@@ -203,14 +203,17 @@ const WHITE_SPACE = /\s+/;
  * a qualified name of three or more dotted parts (`com.apple.CacheDelete.daily:`,
  * `org.example.Worker`): a bundle id, class or key leading a message names what the message is
  * about more often than what happened, as a host name does. The similarity in the leaf still
- * keeps such messages apart when the rest of them differs.
+ * keeps such messages apart when the rest of them differs. An exception or error class
+ * (`java.net.SocketException:`) names what happened: it routes, so that two exceptions with the
+ * same text stay two templates.
  */
 function isVariable(token: string): boolean {
-  return token.includes('<') || DIGIT.test(token) || QUALIFIED_NAME.test(token);
+  return token.includes('<') || DIGIT.test(token) || (QUALIFIED_NAME.test(token) && !ERROR_TYPE.test(token));
 }
 
 const DIGIT = /\d/;
 const QUALIFIED_NAME = /\w\.\w+\./;
+const ERROR_TYPE = /(?:Exception|Error|Fault|Failure)\W*$/;
 
 function newNode(): TreeNode {
   return { children: new Map(), templates: [] };

@@ -43,6 +43,10 @@ describe('TemplateMiner', () => {
     mine(miner, 'org.example.Worker started');
     mine(miner, 'org.example.Reaper stopped');
     expect(miner.size).toBe(5);
+    // An exception class leading a message says what happened: it routes as a word.
+    mine(miner, 'java.io.IOException: Connection reset by peer');
+    expect(mine(miner, 'java.net.SocketException: Connection reset by peer').created).toBe(true);
+    expect(miner.size).toBe(7);
   });
 
   it('reaches the same template text whatever the order of the variants', () => {
