@@ -36,7 +36,7 @@ export function maskMessage(text: string): string {
 /** The text up to MAX_MASKED_LENGTH, without a last word cut in two (`blk_-` of `blk_-5471…` is no id). */
 function cut(text: string): string {
   const head = text.slice(0, MAX_MASKED_LENGTH);
-  if (/\s/.test(text[MAX_MASKED_LENGTH] ?? ' ')) return head;
+  if (/\s/.test(text.charAt(MAX_MASKED_LENGTH))) return head;
   const space = head.search(/\s\S*$/);
   return space > 0 ? head.slice(0, space) : head;
 }

@@ -93,6 +93,11 @@ describe('maskMessage', () => {
     expect(maskMessage(long)).toBe('Failed:');
     const words = 'word '.repeat(MAX_MASKED_LENGTH / 5);
     expect(maskMessage(`${words}tail`)).toBe(words.trimEnd());
+    // A limit that falls on white space cuts there; a text without any is cut at the limit.
+    const onSpace = `abc ${'word '.repeat(MAX_MASKED_LENGTH / 4)}`;
+    expect(onSpace.charAt(MAX_MASKED_LENGTH)).toBe(' ');
+    expect(maskMessage(onSpace)).toBe(onSpace.slice(0, MAX_MASKED_LENGTH));
+    expect(maskMessage('x'.repeat(MAX_MASKED_LENGTH + 10))).toBe('x'.repeat(MAX_MASKED_LENGTH));
     // The id the limit falls in (at its 6th character) is left out whole, not kept as `blk_-`, a word without digits.
     const ids = `delete my blocks: ${'blk_-1608999687919862906 '.repeat(100)}`;
     expect(ids.length).toBeGreaterThan(MAX_MASKED_LENGTH);
