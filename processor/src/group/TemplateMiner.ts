@@ -6,8 +6,8 @@
  * counting as one token (a list of numbers is one variable, whatever its length). Messages reach a leaf of
  * a parse tree of fixed depth: first by their scope (what must never share a template: the
  * service and error type), then by their token count, then by their first `leadingTokens`
- * tokens — a token holding a placeholder goes down the `<*>` branch, and so does any token once
- * a node has `maxChildren` children. In the leaf, the message joins the template it shares the
+ * tokens — a token holding a placeholder or a qualified name (isVariable) goes down the `<*>`
+ * branch, and so does any token once a node has `maxChildren` children. In the leaf, the message joins the template it shares the
  * largest share of tokens with, when that share reaches `similarity`; the template then
  * generalises: every position where they differ becomes `<*>`. Otherwise it starts a template.
  *
@@ -198,10 +198,22 @@ function tokenize(masked: string, maxTokens: number): string[] {
 
 const WHITE_SPACE = /\s+/;
 
-/** A token that holds a placeholder (or a digit left unmasked) does not route the tree. */
+/**
+ * A token that holds a placeholder (or a digit left unmasked) does not route the tree, nor does
+ * a qualified name of three or more dotted parts (`com.apple.CacheDelete.daily:`,
+ * `org.example.Worker`): a bundle id, class or key leading a message names what the message is
+ * about more often than what happened, as a host name does. The similarity in the leaf still
+ * keeps such messages apart when the rest of them differs. An exception or error class
+ * (`java.net.SocketException:`) names what happened: it routes, so that two exceptions with the
+ * same text stay two templates.
+ */
 function isVariable(token: string): boolean {
-  return token.includes('<') || /\d/.test(token);
+  return token.includes('<') || DIGIT.test(token) || (QUALIFIED_NAME.test(token) && !ERROR_TYPE.test(token));
 }
+
+const DIGIT = /\d/;
+const QUALIFIED_NAME = /\w\.\w+\./;
+const ERROR_TYPE = /(?:Exception|Error|Fault|Failure)\W*$/;
 
 function newNode(): TreeNode {
   return { children: new Map(), templates: [] };

@@ -31,6 +31,24 @@ describe('TemplateMiner', () => {
     expect(miner.size).toBe(2);
   });
 
+  it('does not route by a leading qualified name: bundle ids or classes leading one message join one template', () => {
+    const miner = new TemplateMiner();
+    mine(miner, 'com.apple.CacheDelete.daily: told to run this job, but the start time is not for 65558 seconds');
+    const second = mine(miner, 'com.apple.icloud.fmfd.heartbeat: told to run this job, but the start time is not for 441483 seconds');
+    expect(second.created).toBe(false);
+    expect(second.template.text).toBe('<*> told to run this job, but the start time is not for <duration>');
+    // Two-part names route as words do, and the leaf's similarity still tells short messages apart.
+    mine(miner, 'Worker.run crashed');
+    mine(miner, 'Reaper.run crashed');
+    mine(miner, 'org.example.Worker started');
+    mine(miner, 'org.example.Reaper stopped');
+    expect(miner.size).toBe(5);
+    // An exception class leading a message says what happened: it routes as a word.
+    mine(miner, 'java.io.IOException: Connection reset by peer');
+    expect(mine(miner, 'java.net.SocketException: Connection reset by peer').created).toBe(true);
+    expect(miner.size).toBe(7);
+  });
+
   it('reaches the same template text whatever the order of the variants', () => {
     const variants = ['job 12 of alice failed on node-3', 'job 7 of bob failed on node-9', 'job 5 of carol failed on node-1'];
     const texts = [variants, [...variants].reverse()].map((order) => {

@@ -115,8 +115,8 @@ describe('template grouping: one error with random ids is one incident', () => {
         .sort(),
     ).toEqual([
       'checkout: Basket <id> is empty (2)',
-      'checkout: Payment service timed out after <num> ms (2)',
-      'kiosk-ui: Payment service timed out after <num> ms (1)',
+      'checkout: Payment service timed out after <duration> (2)',
+      'kiosk-ui: Payment service timed out after <duration> (1)',
     ]);
   });
 });
