@@ -316,9 +316,10 @@ function writeSection(text: string): void {
 The same load, straight to the receiver and through our Collector over OTLP/HTTP and over
 OTLP/gRPC, alternating; each run sends for \`BENCH_COLLECTOR_SECONDS\` (${SECONDS}) straight to the
 receiver, then the same number of records through the Collector on each protocol (their order
-swapped every run); a pass ends when the receiver has stored every record acknowledged to the
-client, so the Collector's figures include draining its queue. Receiver and Collector are
-separate processes, their CPU read from \`/proc\`. Last run:
+swapped every run), after a warm-up that is not counted; a pass ends when the receiver has
+stored every record acknowledged to the client, so the Collector's figures include draining its
+queue, and the next starts once the receiver is idle (its merges done, up to 5 s). Receiver and
+Collector are separate processes, their CPU read from \`/proc\`. Last run:
 
 \`\`\`
 ${text}
@@ -327,7 +328,9 @@ ${text}
 **Reading.** The Collector's cost is its own CPU per record on the cores the receiver and its
 engine use (on this 2-core machine they share them with the load generator too); the
 receiver's CPU per record differs between the paths by the size of its inserts (the
-Collector's batches against the client's 1,000-record requests) and by decompression. The
+Collector's 10,000-record batches against the client's 1,000-record requests). The CPU ratio
+(records per CPU-second of the three processes, against direct's) is what a path would reach
+on cores it does not share; on a loaded machine it moves less than the wall-clock one. The
 bytes per record come from real POS records; the load itself repeats 40 bodies and would
 compress far better. docs/deployment.md turns these figures into a capacity plan.
 ${END_MARK}`;
