@@ -27,9 +27,18 @@ export interface CollectorProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Go's GC target for the Collector unless GOGC is set: the persistent queue decodes every record
+ * it sends (many small objects), and at Go's default of 100 collecting them took about a third
+ * of the Collector's CPU; 400 lets the heap grow to five times what is live between collections
+ * (docs/benchmarks.md, "Collector in the path"). memory_limiter still forces a collection near
+ * its limit. docker-compose.yml sets the same for the contrib image.
+ */
+export const COLLECTOR_GOGC = '400';
+
 /** Starts the Collector binary with the StackLens configuration; resolves once its health check answers. */
 export async function startCollector(options: CollectorProcessOptions = {}): Promise<CollectorProcess> {
-  const env = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { GOGC: COLLECTOR_GOGC, ...process.env, ...options.env };
   const healthUrl = `http://${env.COLLECTOR_HOST || '127.0.0.1'}:${env.COLLECTOR_HEALTH_PORT || '13133'}/`;
   const args = [options.configPath ?? CONFIG_PATH, ...(options.overrides ?? [])].flatMap((file) => ['--config', file]);
   const child = spawn(options.binaryPath ?? BINARY_PATH, args, {

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCollector } from '../src/CollectorProcess.ts';
+import { COLLECTOR_GOGC, startCollector } from '../src/CollectorProcess.ts';
 import { freePort } from '@stacklens/test-support/network';
 
 // The failures of starting a Collector, which need no Collector binary; the
@@ -22,6 +22,20 @@ describe('startCollector', () => {
     await expect(startCollector({ binaryPath: '/bin/sh', env: { COLLECTOR_HEALTH_PORT: String(await freePort()) } })).rejects.toThrow(
       /the Collector exited \(2\) before it was healthy; its last lines:\n.*--/s,
     );
+  });
+
+  it('gives the Collector GOGC=400 unless the environment sets its own', async () => {
+    const seen = join(dir, 'gogc');
+    const probe = join(dir, 'print-gogc');
+    // Writes the GOGC it was started with, then exits as a Collector refusing its configuration would.
+    writeFileSync(probe, `#!/bin/sh\nprintf '%s' "$GOGC" > '${seen}'\nexit 1\n`);
+    chmodSync(probe, 0o755);
+    const health = String(await freePort());
+    await expect(startCollector({ binaryPath: probe, env: { COLLECTOR_HEALTH_PORT: health } })).rejects.toThrow(/exited/);
+    expect(readFileSync(seen, 'utf8')).toBe(COLLECTOR_GOGC);
+    expect(COLLECTOR_GOGC).toBe('400');
+    await expect(startCollector({ binaryPath: probe, env: { COLLECTOR_HEALTH_PORT: health, GOGC: '150' } })).rejects.toThrow(/exited/);
+    expect(readFileSync(seen, 'utf8')).toBe('150');
   });
 
   it('gives up on a Collector that never answers its health check, and kills it', async () => {

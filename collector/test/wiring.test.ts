@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ApiTokensError, ConfigError, loadApiTokens, loadConfig } from '@stacklens/receiver';
 import { BINARY_PATH, CONFIG_PATH } from '../src/paths.ts';
+import { COLLECTOR_GOGC } from '../src/CollectorProcess.ts';
 import {
   collectorVariables,
   environmentReads,
@@ -132,16 +133,33 @@ describe('otel-collector-config.yaml', () => {
     for (const [name, pipeline] of pipelines) expect(pipeline.processors?.[0], name).toBe('memory_limiter');
   });
 
-  it('exports protobuf with gzip, retries for ever and queues on disk', () => {
+  it('exports protobuf in an encoding the receiver takes, retries for ever and queues on disk', () => {
     const exporter = config.exporters['otlp_http/stacklens']!;
     expect(exporter).toMatchObject({
       encoding: 'proto',
-      compression: 'gzip',
       retry_on_failure: { enabled: true, max_elapsed_time: 0 },
       sending_queue: { enabled: true, storage: 'file_storage' },
     });
+    // The receiver takes gzip or nothing; any other Content-Encoding is a 415, which the exporter drops.
+    expect(['none', 'gzip']).toContain(exporter.compression);
     expect(config.service.extensions).toContain('file_storage');
     expect(config.receivers['file_log/pos']).toMatchObject({ storage: 'file_storage' });
+  });
+
+  it('sends full batches under a backlog, which the receiver takes whole and never sheds', () => {
+    const queue = config.exporters['otlp_http/stacklens']!.sending_queue as {
+      num_consumers: number;
+      batch: { sizer: string; min_size: number; max_size: number; flush_timeout: string };
+    };
+    const receiver = loadConfig({});
+    expect(queue.batch.sizer).toBe('items');
+    // The reader sends a batch as soon as it holds min_size records: below max_size, a backlog leaves in small requests.
+    expect(queue.batch.min_size).toBe(queue.batch.max_size);
+    expect(queue.batch.max_size).toBeGreaterThanOrEqual(10_000);
+    // Every consumer's batch in flight at once still fits the receiver's queue (beyond it: 429) …
+    expect(queue.num_consumers * queue.batch.max_size).toBeLessThanOrEqual(receiver.maxQueuedRows / 2);
+    // … and a batch of records of 1 KiB each (POS records are ~180 bytes) its body limit (beyond it: 413, dropped).
+    expect(queue.batch.max_size * 1024).toBeLessThan(receiver.maxBodyBytes);
   });
 
   it('reads the variables the issue names, with their defaults, and sends to the receiver’s default port', () => {
@@ -258,7 +276,11 @@ describe('docker-compose.yml', () => {
     const configArgument = collector.command!.find((argument) => argument.startsWith('--config='))!.slice('--config='.length);
     expect(collector.volumes).toContain(`./otel-collector-config.yaml:${configArgument}:ro`);
     const variables = collectorVariables(readText('otel-collector-config.yaml'));
-    for (const key of Object.keys(env('collector'))) expect([...variables.keys()], `collector: ${key}`).toContain(key);
+    // GOGC is read by the Go runtime itself, with the value our own launcher gives it.
+    expect(env('collector').GOGC).toBe(COLLECTOR_GOGC);
+    for (const key of Object.keys(env('collector')).filter((name) => name !== 'GOGC')) {
+      expect([...variables.keys()], `collector: ${key}`).toContain(key);
+    }
     // The persistent queue lives on a named volume, so a restarted container finds it.
     const storageVolume = collector.volumes!.find((volume) => volume.split(':')[1] === env('collector').COLLECTOR_STORAGE_DIR);
     expect(Object.keys(compose.volumes)).toContain(storageVolume?.split(':')[0]);

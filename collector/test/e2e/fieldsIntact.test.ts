@@ -16,7 +16,7 @@ type Row = Record<string, unknown> & {
 
 const scratch = scratchDir('fields');
 
-describeWithCollector('POS → Collector (otlp → otlp_http, protobuf + gzip) → receiver', () => {
+describeWithCollector('POS → Collector (otlp → otlp_http, protobuf) → receiver', () => {
   let receiver: ReceiverProcess;
   let collector: CollectorProcess;
   let collectorUrl: string;
