@@ -146,6 +146,8 @@ export interface Stats {
 }
 
 export interface IncidentQuery {
+  /** Any case, in the title, error type, service, store or kiosk ids, or the samples' raw messages and attributes. */
+  text?: string;
   status?: IncidentStatus;
   severity?: Severity;
   service?: string;

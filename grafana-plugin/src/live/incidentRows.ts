@@ -10,7 +10,22 @@ export interface IncidentRow extends IncidentSummary {
   spikePerMinute: number | null;
   /** ms since the epoch of the last live event that touched the row (for highlighting). */
   touchedAt: number | null;
+  /** A real message of the incident, as logged (the latest the live feed delivered). */
+  example: string | null;
+  /** Set when the live feed said this incident holds a storm (StormGuard): how many new incidents, in what window. */
+  storm: { newIncidents: number; windowSeconds: number } | null;
 }
+
+/** What a row keeps across snapshots: what only the live feed tells. */
+type LiveOnly = Pick<IncidentRow, 'ticketError' | 'spikePerMinute' | 'touchedAt' | 'example' | 'storm'>;
+const NO_LIVE_STATE: LiveOnly = { ticketError: null, spikePerMinute: null, touchedAt: null, example: null, storm: null };
+const liveStateOf = ({ ticketError, spikePerMinute, touchedAt, example, storm }: IncidentRow): LiveOnly => ({
+  ticketError,
+  spikePerMinute,
+  touchedAt,
+  example,
+  storm,
+});
 
 export type IncidentRows = ReadonlyMap<string, IncidentRow>;
 
@@ -31,9 +46,7 @@ export function rowFromListItem(item: IncidentListItem): IncidentRow {
     regressions: item.regressions,
     analysis: item.analysis,
     ticket: item.ticket,
-    ticketError: null,
-    spikePerMinute: null,
-    touchedAt: null,
+    ...NO_LIVE_STATE,
   };
 }
 
@@ -48,25 +61,25 @@ export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListIt
     const current = next.get(item.id);
     if (current && current.count > item.count) continue;
     const fresh = rowFromListItem(item);
-    next.set(
-      item.id,
-      current
-        ? { ...fresh, ticketError: current.ticketError, spikePerMinute: current.spikePerMinute, touchedAt: current.touchedAt }
-        : fresh,
-    );
+    next.set(item.id, current ? { ...fresh, ...liveStateOf(current) } : fresh);
   }
   return next;
 }
 
 /** The rows after one live event; the same map when the event changes nothing. */
 export function applyLiveEvent(rows: IncidentRows, event: LiveEvent): IncidentRows {
-  if (event.type === 'error.detected') return rows; // the incident.updated of the same tick carries the counts
+  if (event.type === 'error.detected') {
+    // The incident.updated of the same tick carries the counts; this one brings a real message.
+    const row = rows.get(event.incidentId);
+    if (!row || event.body === '' || row.example === event.body) return rows;
+    return new Map(rows).set(row.id, { ...row, example: event.body });
+  }
   const current = rows.get(event.incident.id);
   // A replayed or late event must not wind a row back to fewer occurrences.
   if (current && current.count > event.incident.count) return withExtras(rows, current, event);
   const base: IncidentRow = current
     ? { ...current, ...event.incident }
-    : { ...event.incident, analysis: null, ticket: null, ticketError: null, spikePerMinute: null, touchedAt: null };
+    : { ...event.incident, analysis: null, ticket: null, ...NO_LIVE_STATE };
   return withExtras(rows, { ...base, touchedAt: event.at }, event);
 }
 
@@ -94,6 +107,9 @@ function withExtras(rows: IncidentRows, row: IncidentRow, event: Exclude<LiveEve
     case 'spike':
       row = { ...row, spikePerMinute: event.ratePerMinute };
       break;
+    case 'storm':
+      row = { ...row, storm: { newIncidents: event.newIncidents, windowSeconds: event.windowSeconds } };
+      break;
     default:
       break;
   }
@@ -111,8 +127,13 @@ export interface RowFilter {
 
 export const EMPTY_FILTER: RowFilter = { severity: [], status: [], service: '', store: '', search: '' };
 
-/** The rows the filters let through, most recently seen first. */
-export function visibleRows(rows: IncidentRows, filter: RowFilter, limit = Infinity): IncidentRow[] {
+/**
+ * The rows the filters let through, most recently seen first. With a search, a row passes when
+ * its own text holds it (checked here, so a row the live feed just added shows at once) or when
+ * the receiver's search (`/api/incidents?text=`, which also reads the samples' raw messages and
+ * attributes) returned it: `serverMatches`.
+ */
+export function visibleRows(rows: IncidentRows, filter: RowFilter, limit = Infinity, serverMatches?: ReadonlySet<string>): IncidentRow[] {
   const search = filter.search.trim().toLowerCase();
   return [...rows.values()]
     .filter((row) => filter.severity.length === 0 || filter.severity.includes(row.severity))
@@ -122,11 +143,13 @@ export function visibleRows(rows: IncidentRows, filter: RowFilter, limit = Infin
     .filter(
       (row) =>
         search === '' ||
+        serverMatches?.has(row.id) === true ||
         [
           row.title,
           row.errorType,
           row.service,
           row.ticket?.key ?? '',
+          row.example ?? '',
           ...Object.keys(row.storeCounts),
           ...Object.keys(row.kioskCounts),
         ].some((text) => text.toLowerCase().includes(search)),
