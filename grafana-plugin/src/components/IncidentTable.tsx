@@ -4,7 +4,9 @@ import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { type MouseEvent } from 'react';
 import type { IncidentRow } from '../live/incidentRows.ts';
 import { useStackLens } from '../StackLensContext.tsx';
+import { isStormTitle } from '../format/template.ts';
 import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.tsx';
+import { ExampleMessage, TemplateText } from './TemplateText.tsx';
 import { testIds } from './testIds.ts';
 import { formatDateTime } from '../format/dates.ts';
 
@@ -62,9 +64,11 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
                   {row.errorType}
                 </a>
                 <div className={styles.secondary}>
-                  {row.service} · {row.title}
+                  {row.service} · <TemplateText template={row.title} />
                 </div>
+                {row.example !== null && <ExampleMessage message={row.example} className={styles.example} />}
                 {row.spikePerMinute !== null && <Badge color="purple" icon="bolt" text={`spike ${Math.round(row.spikePerMinute)}/min`} />}
+                {stormBadge(row)}
               </td>
               {!compact && (
                 <td>
@@ -86,6 +90,21 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
       </tbody>
     </table>
   );
+}
+
+/** The storm guard's incident: the live `storm` event's figures when the feed brought it, else its title says so. */
+function stormBadge(row: IncidentRow) {
+  if (row.storm) {
+    return (
+      <Badge
+        color="purple"
+        icon="bolt"
+        text={`storm: ${row.storm.newIncidents} new incidents in ${row.storm.windowSeconds} s`}
+        data-storm="live"
+      />
+    );
+  }
+  return isStormTitle(row.title) ? <Badge color="purple" icon="bolt" text="storm" data-storm="title" /> : null;
 }
 
 function aiCell(row: IncidentRow) {
@@ -156,6 +175,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   number: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums' }),
   title: css({ maxWidth: 480 }),
+  example: css({ display: 'block', fontSize: theme.typography.bodySmall.fontSize }),
   link: css({ color: theme.colors.text.link, fontWeight: theme.typography.fontWeightMedium }),
   secondary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, wordBreak: 'break-word' }),
   fresh: css({ background: theme.colors.action.selected, transition: 'background 1s' }),

@@ -8,6 +8,16 @@ import { useLiveFeed } from './useLiveFeed.ts';
 /** The window over which the detection rate is counted. */
 export const RATE_WINDOW_MS = 5 * 60_000;
 
+/** While a search is active and live events arrive, the receiver is asked again at most this often. */
+export const SEARCH_REFRESH_MS = 2_000;
+
+/** The receiver's answer to a search: the incidents whose text (samples included) holds it. */
+export interface SearchMatches {
+  text: string;
+  ids: ReadonlySet<string>;
+  total: number;
+}
+
 export interface LiveIncidents {
   rows: IncidentRows;
   connection: ReturnType<typeof useLiveFeed>;
@@ -16,16 +26,27 @@ export interface LiveIncidents {
   /** Bumped on every live event that may change the stats. */
   revision: number;
   error: string | undefined;
+  /** The receiver's matches for `search` (undefined until it answered for this text, or without a search). */
+  matches: SearchMatches | undefined;
+  searchError: string | undefined;
 }
 
-/** The incidents table's state: a REST snapshot, then every live event applied as it comes. */
-export function useLiveIncidents(): LiveIncidents {
+/**
+ * The incidents table's state: a REST snapshot, then every live event applied as it comes. With
+ * a `search` (already debounced), the receiver is asked which incidents hold the text
+ * (`/api/incidents?text=`, which reads the samples' raw messages and attributes too); the
+ * incidents it returns join the rows, and it is asked again while live events change them.
+ */
+export function useLiveIncidents(search = ''): LiveIncidents {
   const { api } = useStackLens();
   const [rows, setRows] = useState<IncidentRows>(new Map());
   const [error, setError] = useState<string>();
   const [revision, setRevision] = useState(0);
   const [detectedPerMinute, setDetectedPerMinute] = useState(0);
   const detections = useRef<Array<{ at: number; occurrences: number }>>([]);
+  const [matches, setMatches] = useState<SearchMatches>();
+  const [searchError, setSearchError] = useState<string>();
+  const lastSearchAt = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -44,6 +65,32 @@ export function useLiveIncidents(): LiveIncidents {
     };
   }, [api]);
 
+  // The search runs when its text changes, and again (throttled) when live events change the rows,
+  // so an incident that starts to match appears and the matches stay the receiver's.
+  useEffect(() => {
+    if (search === '') return;
+    let cancelled = false;
+    const delay = Math.max(0, lastSearchAt.current + SEARCH_REFRESH_MS - Date.now());
+    const timer = setTimeout(() => {
+      lastSearchAt.current = Date.now();
+      api.incidents({ text: search }).then(
+        (page) => {
+          if (cancelled) return;
+          setRows((current) => mergeSnapshot(current, page.items));
+          setMatches({ text: search, ids: new Set(page.items.map((item) => item.id)), total: page.total });
+          setSearchError(undefined);
+        },
+        (failure: unknown) => {
+          if (!cancelled) setSearchError(`Could not search the receiver: ${errorMessage(failure)}`);
+        },
+      );
+    }, delay);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [api, search, revision]);
+
   const onEvent = useCallback((event: LiveEvent, replayed: boolean) => {
     if (event.type === 'error.detected') {
       const now = Date.now();
@@ -52,6 +99,8 @@ export function useLiveIncidents(): LiveIncidents {
         { at: event.at, occurrences: event.occurrences },
       ];
       setDetectedPerMinute(rate(detections.current, now));
+      // Its message becomes the row's example.
+      setRows((current) => applyLiveEvent(current, event));
       return;
     }
     setRows((current) => applyLiveEvent(current, event));
@@ -66,7 +115,15 @@ export function useLiveIncidents(): LiveIncidents {
     return () => clearInterval(timer);
   }, []);
 
-  return { rows, connection, detectedPerMinute, revision, error };
+  return {
+    rows,
+    connection,
+    detectedPerMinute,
+    revision,
+    error,
+    matches: search !== '' && matches?.text === search ? matches : undefined,
+    searchError: search === '' ? undefined : searchError,
+  };
 }
 
 function rate(entries: ReadonlyArray<{ at: number; occurrences: number }>, now: number): number {
