@@ -23,6 +23,7 @@ export function IncidentFilters({ filter, onChange, services, stores }: Incident
           placeholder="Search error type, message, product or order id, store, kiosk, ticket"
           value={filter.search}
           onChange={(search) => set({ search })}
+          escapeRegex={false}
           data-testid={testIds.live.search}
         />
       </div>

@@ -46,7 +46,7 @@ export function useLiveIncidents(search = ''): LiveIncidents {
   const detections = useRef<Array<{ at: number; occurrences: number }>>([]);
   const [matches, setMatches] = useState<SearchMatches>();
   const [searchError, setSearchError] = useState<string>();
-  const lastSearchAt = useRef(0);
+  const lastSearch = useRef({ text: '', at: 0 });
 
   useEffect(() => {
     let cancelled = false;
@@ -70,9 +70,11 @@ export function useLiveIncidents(search = ''): LiveIncidents {
   useEffect(() => {
     if (search === '') return;
     let cancelled = false;
-    const delay = Math.max(0, lastSearchAt.current + SEARCH_REFRESH_MS - Date.now());
+    // A new text is asked at once (the page debounced the typing); the same text again at most every SEARCH_REFRESH_MS.
+    const previous = lastSearch.current;
+    const delay = previous.text === search ? Math.max(0, previous.at + SEARCH_REFRESH_MS - Date.now()) : 0;
     const timer = setTimeout(() => {
-      lastSearchAt.current = Date.now();
+      lastSearch.current = { text: search, at: Date.now() };
       api.incidents({ text: search }).then(
         (page) => {
           if (cancelled) return;

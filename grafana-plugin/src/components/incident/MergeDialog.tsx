@@ -86,6 +86,7 @@ export function MergeDialog({ incident, onDismiss, onMerged }: MergeDialogProps)
               placeholder="Incident id, or text to search: error type, product or order id…"
               value={query}
               onChange={setQuery}
+              escapeRegex={false}
               data-testid={testIds.merge.search}
             />
             {candidates.error && <Alert severity="error" title={`Could not search the incidents: ${candidates.error}`} />}
