@@ -6,6 +6,7 @@ import type { IncidentRow } from '../live/incidentRows.ts';
 import { useStackLens } from '../StackLensContext.tsx';
 import { isStormTitle } from '../format/template.ts';
 import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.tsx';
+import { PageLink } from './PageLink.tsx';
 import { ExampleMessage, TemplateText } from './TemplateText.tsx';
 import { testIds } from './testIds.ts';
 import { formatDateTime } from '../format/dates.ts';
@@ -92,19 +93,29 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
   );
 }
 
-/** The storm guard's incident: the live `storm` event's figures when the feed brought it, else its title says so. */
+/**
+ * The storm guard's marks: a storm incident (the receiver's `stormSize`, or the live `storm`
+ * event's figures; an incident stored before the receiver kept `stormSize` is known by its
+ * title), or an incident grouped under one (`stormId`), linked to the storm.
+ */
 function stormBadge(row: IncidentRow) {
-  if (row.storm) {
+  if (row.stormId !== undefined) {
     return (
-      <Badge
-        color="purple"
-        icon="bolt"
-        text={`storm: ${row.storm.newIncidents} new incidents in ${row.storm.windowSeconds} s`}
-        data-storm="live"
-      />
+      <span data-storm="member">
+        <Badge color="purple" icon="bolt" text="in a storm" tooltip="Its storm's analysis and ticket stand for it" />{' '}
+        <PageLink page="incident" params={{ id: row.stormId }}>
+          the storm
+        </PageLink>
+      </span>
     );
   }
-  return isStormTitle(row.title) ? <Badge color="purple" icon="bolt" text="storm" data-storm="title" /> : null;
+  if (row.stormSize !== undefined || row.storm !== null) {
+    // The live event counts at the storm's start, the receiver's stormSize as it grows: the larger is the newer.
+    const size = Math.max(row.stormSize ?? 0, row.storm?.newIncidents ?? 0);
+    const window = row.storm ? ` in ${row.storm.windowSeconds} s` : '';
+    return <Badge color="purple" icon="bolt" text={`storm: ${size} new incidents${window}`} data-storm="storm" />;
+  }
+  return isStormTitle(row.title) ? <Badge color="purple" icon="bolt" text="storm" data-storm="storm" /> : null;
 }
 
 function aiCell(row: IncidentRow) {

@@ -48,6 +48,8 @@ export const testIds = {
     title: 'incident-title',
     example: 'incident-example',
     storm: 'incident-storm',
+    stormMembers: 'incident-storm-members',
+    inStorm: 'incident-in-storm',
     merge: 'incident-merge',
     mergedInto: 'incident-merged-into',
     unmerge: 'incident-unmerge',

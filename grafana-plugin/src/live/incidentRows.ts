@@ -1,7 +1,7 @@
 import type { AnalysisGist, IncidentListItem, IncidentSummary, LiveEvent, TicketLink } from '../types.ts';
 
 /** One row of the live table: the incident as last heard of, with its AI and Jira state. */
-export interface IncidentRow extends IncidentSummary {
+export interface IncidentRow extends IncidentSummary, Pick<IncidentListItem, 'stormId' | 'stormSize'> {
   analysis: AnalysisGist | null;
   ticket: TicketLink | null;
   /** Jira's error when the last attempt to file a ticket failed; cleared by a ticket. */
@@ -10,7 +10,7 @@ export interface IncidentRow extends IncidentSummary {
   spikePerMinute: number | null;
   /** ms since the epoch of the last live event that touched the row (for highlighting). */
   touchedAt: number | null;
-  /** A real message of the incident, as logged (the latest the live feed delivered). */
+  /** A real message of the incident, as logged: the receiver's example, else the latest the live feed delivered. */
   example: string | null;
   /** Set when the live feed said this incident holds a storm (StormGuard): how many new incidents, in what window. */
   storm: { newIncidents: number; windowSeconds: number } | null;
@@ -46,7 +46,10 @@ export function rowFromListItem(item: IncidentListItem): IncidentRow {
     regressions: item.regressions,
     analysis: item.analysis,
     ticket: item.ticket,
+    ...(item.stormId === undefined ? {} : { stormId: item.stormId }),
+    ...(item.stormSize === undefined ? {} : { stormSize: item.stormSize }),
     ...NO_LIVE_STATE,
+    example: item.example || null,
   };
 }
 
@@ -61,7 +64,7 @@ export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListIt
     const current = next.get(item.id);
     if (current && current.count > item.count) continue;
     const fresh = rowFromListItem(item);
-    next.set(item.id, current ? { ...fresh, ...liveStateOf(current) } : fresh);
+    next.set(item.id, current ? { ...fresh, ...liveStateOf(current), example: fresh.example ?? current.example } : fresh);
   }
   return next;
 }
@@ -69,9 +72,10 @@ export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListIt
 /** The rows after one live event; the same map when the event changes nothing. */
 export function applyLiveEvent(rows: IncidentRows, event: LiveEvent): IncidentRows {
   if (event.type === 'error.detected') {
-    // The incident.updated of the same tick carries the counts; this one brings a real message.
+    // The incident.updated of the same tick carries the counts; this one brings a real message
+    // (kept only where the receiver sent none: its example is the incident's first message).
     const row = rows.get(event.incidentId);
-    if (!row || event.body === '' || row.example === event.body) return rows;
+    if (!row || event.body === '' || row.example !== null) return rows;
     return new Map(rows).set(row.id, { ...row, example: event.body });
   }
   const current = rows.get(event.incident.id);

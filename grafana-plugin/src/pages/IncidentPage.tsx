@@ -12,6 +12,7 @@ import { OccurrenceChart } from '../components/incident/OccurrenceChart.tsx';
 import { SamplesTable } from '../components/incident/SamplesTable.tsx';
 import { PageLink } from '../components/PageLink.tsx';
 import { MergeDialog } from '../components/incident/MergeDialog.tsx';
+import { StormMembers } from '../components/incident/StormMembers.tsx';
 import { TicketSection } from '../components/incident/TicketSection.tsx';
 import { ExampleMessage, TemplateText } from '../components/TemplateText.tsx';
 import { isStormTitle } from '../format/template.ts';
@@ -101,7 +102,9 @@ export function IncidentPage({ id }: { id: string }) {
   const { incident, histogram, samples, audit, analysis, ticket } = detail.value;
   // The receiver answers a merged incident's id with the incident it is part of now.
   const mergedInto = incident.id === id ? undefined : incident.id;
-  const example = samples.find((sample) => sample.body !== '')?.body;
+  // The receiver's example (the first message), else the newest sample's: a real message either way.
+  const example = incident.example || samples.find((sample) => sample.body !== '')?.body;
+  const isStorm = incident.stormSize !== undefined || isStormTitle(incident.title);
   return (
     <PluginPage>
       <div className={styles.page} data-testid={testIds.incident.page} data-incident={incident.id}>
@@ -138,15 +141,24 @@ export function IncidentPage({ id }: { id: string }) {
             </Stack>
           </Alert>
         )}
+        {incident.stormId !== undefined && (
+          <Alert severity="info" title="Grouped under a storm" data-testid={testIds.incident.inStorm}>
+            The storm guard grouped this incident under{' '}
+            <PageLink page="incident" params={{ id: incident.stormId }} className={styles.link}>
+              storm {incident.stormId}
+            </PageLink>
+            : the storm’s analysis and ticket stand for it.
+          </Alert>
+        )}
         <Stack gap={1} alignItems="center" wrap="wrap">
           <SeverityBadge severity={incident.severity} />
           <StatusBadge status={incident.status} />
-          {isStormTitle(incident.title) && (
+          {isStorm && (
             <span data-testid={testIds.incident.storm}>
               <Badge
                 color="purple"
                 icon="bolt"
-                text="storm"
+                text={incident.stormSize === undefined ? 'storm' : `storm of ${incident.stormSize} new incidents`}
                 tooltip="The storm guard put the new incidents of a rule here: one analysis, one ticket"
               />
             </span>
@@ -213,6 +225,11 @@ export function IncidentPage({ id }: { id: string }) {
               navigate(pageUrl('incident', { id: survivor.id }));
             }}
           />
+        )}
+        {incident.stormSize !== undefined && (
+          <Section title="Incidents in this storm">
+            <StormMembers stormId={incident.id} />
+          </Section>
         )}
         <Section title="Occurrences">
           <OccurrenceChart histogram={histogram} />

@@ -232,4 +232,41 @@ describe('the incident’s title', () => {
     expect(await screen.findByTestId(testIds.incident.storm)).toHaveTextContent('storm');
     expect(screen.queryByTestId(testIds.incident.example)).not.toBeInTheDocument();
   });
+
+  it('prefers the receiver’s example (the first message) to the samples', async () => {
+    const base = detail();
+    const value = detail({ incident: { ...base.incident, example: 'Product 999 has no price (order ORD-FIRST1)' } });
+    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value }));
+    expect(await screen.findByTestId(testIds.incident.example)).toHaveTextContent('e.g. Product 999 has no price (order ORD-FIRST1)');
+  });
+
+  it('on a storm incident (stormSize), lists the incidents grouped under it from ?storm=', async () => {
+    const base = detail();
+    const value = detail({ incident: { ...base.incident, title: 'Storm: 12 new incidents of rule r in demo-pos', stormSize: 12 } });
+    const member = listItem({ id: 'fp-member', fingerprint: 'fp-member', stormId: ID, title: 'Order <id> failed', count: 3 });
+    const fake = receiverServing({ value }).on('GET', '/incidents', (request: { url: string }) => {
+      const storm = new URL(request.url, 'http://grafana.test').searchParams.get('storm');
+      const items = storm === ID ? [member] : [];
+      return { status: 200, data: { total: items.length, items } };
+    });
+    const { navigated } = renderWithServices(<IncidentPage id={ID} />, fake);
+    expect(await screen.findByTestId(testIds.incident.storm)).toHaveTextContent('storm of 12 new incidents');
+    const members = await screen.findByTestId(testIds.incident.stormMembers);
+    expect(members).toHaveTextContent('1 incident grouped under this storm: its analysis and ticket stand for them.');
+    expect(members).toHaveTextContent('MISSING_PRICE · Order <id> failed · 3×');
+    await userEvent.setup().click(within(members).getByRole('link', { name: 'MISSING_PRICE' }));
+    expect(navigated).toEqual(['/a/test/incident?id=fp-member']);
+  });
+
+  it('on an incident grouped under a storm (stormId), links the storm', async () => {
+    const base = detail();
+    const value = detail({ incident: { ...base.incident, stormId: 'fp-storm' } });
+    renderWithServices(<IncidentPage id={ID} />, receiverServing({ value }));
+    const banner = await screen.findByTestId(testIds.incident.inStorm);
+    expect(banner).toHaveTextContent(
+      'The storm guard grouped this incident under storm fp-storm: the storm’s analysis and ticket stand for it.',
+    );
+    expect(within(banner).getByRole('link', { name: 'storm fp-storm' })).toHaveAttribute('href', '/a/test/incident?id=fp-storm');
+    expect(screen.queryByTestId(testIds.incident.storm)).not.toBeInTheDocument();
+  });
 });

@@ -243,7 +243,7 @@ describe('the live errors page', () => {
     });
     renderWithServices(<LiveErrorsPage />, fake);
     const oldStorm = await screen.findByTestId(testIds.live.row('fp-storm-old'));
-    expect(oldStorm.querySelector('[data-storm]')).toHaveAttribute('data-storm', 'title');
+    expect(oldStorm.querySelector('[data-storm]')).toHaveAttribute('data-storm', 'storm');
     const socket = await liveSocket();
     const incident = summary({ id: 'fp-999', fingerprint: 'fp-999', title: 'Product <num> has no price (order <id>)', lastSeen: now() });
     send(socket, { type: 'incident.created', seq: 1, at: Date.now(), incident });
@@ -280,6 +280,64 @@ describe('the live errors page', () => {
     await userEvent.setup().type(screen.getByPlaceholderText(/Search error type/), 'ORD-7Q2K9X1B');
     expect(screen.getByTestId(testIds.live.row('fp-999'))).toBeInTheDocument();
     expect(screen.queryByTestId(testIds.live.row('fp-storm-old'))).not.toBeInTheDocument();
+  });
+
+  it('shows the receiver’s example and storm fields of each incident', async () => {
+    const fake = receiver().on('GET', '/incidents', {
+      total: 2,
+      items: [
+        listItem({
+          id: 'fp-storm',
+          fingerprint: 'fp-storm',
+          title: 'Storm: 14 new incidents of rule r in demo-pos',
+          stormSize: 14,
+          lastSeen: now(),
+        }),
+        listItem({
+          id: 'fp-member',
+          fingerprint: 'fp-member',
+          stormId: 'fp-storm',
+          example: 'Order ORD-1 failed at till 3',
+          lastSeen: now(),
+        }),
+      ],
+    });
+    const { navigated } = renderWithServices(<LiveErrorsPage />, fake);
+    const storm = await screen.findByTestId(testIds.live.row('fp-storm'));
+    expect(within(storm).getByText('storm: 14 new incidents')).toBeInTheDocument();
+    const member = screen.getByTestId(testIds.live.row('fp-member'));
+    expect(member.querySelector('[data-storm]')).toHaveAttribute('data-storm', 'member');
+    expect(member.querySelector('[data-example]')).toHaveTextContent('Order ORD-1 failed at till 3');
+    // A live message does not replace the receiver's example (the incident's first message).
+    const socket = await liveSocket();
+    send(socket, {
+      type: 'error.detected',
+      seq: 1,
+      at: Date.now(),
+      incidentId: 'fp-member',
+      errorType: 'MISSING_PRICE',
+      severity: 'HIGH',
+      service: 'demo-pos',
+      storeId: 'STORE_001',
+      kioskId: 'KIOSK_001',
+      traceId: 'abc',
+      body: 'Order ORD-2 failed at till 4',
+      occurrences: 1,
+    });
+    send(socket, {
+      type: 'incident.updated',
+      seq: 2,
+      at: Date.now(),
+      change: 'occurrences',
+      incident: summary({ id: 'fp-member', fingerprint: 'fp-member', count: 2, lastSeen: now() }),
+    });
+    await waitFor(() => expect(screen.getByTestId(testIds.live.row('fp-member'))).toHaveAttribute('data-count', '2'));
+    expect(screen.getByTestId(testIds.live.row('fp-member')).querySelector('[data-example]')).toHaveTextContent(
+      'Order ORD-1 failed at till 3',
+    );
+    expect(screen.getByTestId(testIds.live.row('fp-member')).querySelector('[data-storm]')).toHaveAttribute('data-storm', 'member');
+    await userEvent.setup().click(within(screen.getByTestId(testIds.live.row('fp-member'))).getByRole('link', { name: 'the storm' }));
+    expect(navigated).toEqual(['/a/test/incident?id=fp-storm']);
   });
 
   it('falls back to the titles when the receiver cannot search', async () => {
