@@ -1,7 +1,7 @@
 /**
  * An incident's title is its message template: the variable parts of the messages replaced by
  * typed placeholders (processor/src/group/maskMessage.ts: `<num>`, `<id>`, `<uuid>`, `<ip>`,
- * `<host>`, `<url>`, `<path>`, `<email>`, `<hex>`) and `<*>` where the template miner found the
+ * `<host>`, `<url>`, `<path>`, `<email>`, `<hex>`, `<date>`, `<size>`, `<duration>`, `<time>`) and `<*>` where the template miner found the
  * messages differ (processor/src/group/TemplateMiner.ts). Any `<word>` is taken as a placeholder,
  * so a kind added later still shows as a variable.
  */
@@ -20,6 +20,10 @@ const MEANING: Record<string, string> = {
   path: 'a file path',
   email: 'an e-mail address',
   hex: 'a hexadecimal value',
+  date: 'a date (and time)',
+  size: 'a size (bytes)',
+  duration: 'a duration',
+  time: 'a clock time',
   '*': 'a part that differs between messages',
 };
 
@@ -33,6 +37,11 @@ export function templateParts(template: string): TemplatePart[] {
   }
   if (last < template.length) parts.push({ kind: 'text', text: template.slice(last) });
   return parts;
+}
+
+/** Whether the plugin knows what this placeholder stands for (else the tooltip says "a variable"). */
+export function isKnownPlaceholder(name: string): boolean {
+  return Object.hasOwn(MEANING, name);
 }
 
 export function placeholderMeaning(name: string): string {
