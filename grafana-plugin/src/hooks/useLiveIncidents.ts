@@ -47,13 +47,18 @@ export function useLiveIncidents(search = ''): LiveIncidents {
   const [matches, setMatches] = useState<SearchMatches>();
   const [searchError, setSearchError] = useState<string>();
   const lastSearch = useRef({ text: '', at: 0 });
+  /** A complete snapshot, once one answered: a replayed event from before it, of an incident it does not list, is stale. */
+  const snapshot = useRef<{ requestedAt: number; ids: ReadonlySet<string> }>(undefined);
 
   useEffect(() => {
     let cancelled = false;
+    const requestedAt = Date.now();
     api.incidents().then(
       (page) => {
         if (cancelled) return;
-        setRows((current) => mergeSnapshot(current, page.items));
+        const complete = page.items.length >= page.total;
+        if (complete) snapshot.current = { requestedAt, ids: new Set(page.items.map((item) => item.id)) };
+        setRows((current) => mergeSnapshot(current, page.items, complete));
         setError(undefined);
       },
       (failure: unknown) => {
@@ -105,7 +110,12 @@ export function useLiveIncidents(search = ''): LiveIncidents {
       setRows((current) => applyLiveEvent(current, event));
       return;
     }
-    setRows((current) => applyLiveEvent(current, event));
+    // The backfill replays what happened before this page connected; an incident a later complete
+    // snapshot does not list was merged away (or expired): its replayed events must not bring it
+    // back. (A reconnection's backfill also replays incidents made while disconnected: after the snapshot.)
+    const known = snapshot.current;
+    if (replayed && known && event.at < known.requestedAt && !known.ids.has(event.incident.id)) return;
+    setRows((current) => applyLiveEvent(current, event, replayed));
     if (!replayed) setRevision((value) => value + 1);
   }, []);
 

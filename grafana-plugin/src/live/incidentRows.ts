@@ -14,11 +14,24 @@ export interface IncidentRow extends IncidentSummary, Pick<IncidentListItem, 'st
   example: string | null;
   /** Set when the live feed said this incident holds a storm (StormGuard): how many new incidents, in what window. */
   storm: { newIncidents: number; windowSeconds: number } | null;
+  /**
+   * Known only from the feed's replay of past events (its backfill on connecting): no snapshot
+   * listed it and no event since spoke of it. Such a row may stand for an incident merged away
+   * since (no event says so), so a complete snapshot without it removes it.
+   */
+  replayedOnly: boolean;
 }
 
 /** What a row keeps across snapshots: what only the live feed tells. */
 type LiveOnly = Pick<IncidentRow, 'ticketError' | 'spikePerMinute' | 'touchedAt' | 'example' | 'storm'>;
-const NO_LIVE_STATE: LiveOnly = { ticketError: null, spikePerMinute: null, touchedAt: null, example: null, storm: null };
+const NO_LIVE_STATE: LiveOnly & Pick<IncidentRow, 'replayedOnly'> = {
+  ticketError: null,
+  spikePerMinute: null,
+  touchedAt: null,
+  example: null,
+  storm: null,
+  replayedOnly: false,
+};
 const liveStateOf = ({ ticketError, spikePerMinute, touchedAt, example, storm }: IncidentRow): LiveOnly => ({
   ticketError,
   spikePerMinute,
@@ -56,21 +69,29 @@ export function rowFromListItem(item: IncidentListItem): IncidentRow {
 /**
  * Merges a REST snapshot into the rows. A snapshot can be older than events already applied
  * (it was requested before they arrived), so a row keeps its state when it has seen more
- * occurrences than the snapshot reports.
+ * occurrences than the snapshot reports. A `complete` snapshot (every incident, not one page of
+ * them) removes the rows only the feed's replay knew of and it does not list: merged away since.
  */
-export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListItem[]): IncidentRows {
+export function mergeSnapshot(rows: IncidentRows, items: readonly IncidentListItem[], complete = false): IncidentRows {
   const next = new Map(rows);
+  if (complete) {
+    const listed = new Set(items.map((item) => item.id));
+    for (const row of rows.values()) if (row.replayedOnly && !listed.has(row.id)) next.delete(row.id);
+  }
   for (const item of items) {
     const current = next.get(item.id);
-    if (current && current.count > item.count) continue;
+    if (current && current.count > item.count) {
+      if (current.replayedOnly) next.set(item.id, { ...current, replayedOnly: false });
+      continue;
+    }
     const fresh = rowFromListItem(item);
     next.set(item.id, current ? { ...fresh, ...liveStateOf(current), example: fresh.example ?? current.example } : fresh);
   }
   return next;
 }
 
-/** The rows after one live event; the same map when the event changes nothing. */
-export function applyLiveEvent(rows: IncidentRows, event: LiveEvent): IncidentRows {
+/** The rows after one live event (`replayed`: from the feed's backfill); the same map when the event changes nothing. */
+export function applyLiveEvent(rows: IncidentRows, event: LiveEvent, replayed = false): IncidentRows {
   if (event.type === 'error.detected') {
     // The incident.updated of the same tick carries the counts; this one brings a real message
     // (kept only where the receiver sent none: its example is the incident's first message).
@@ -80,11 +101,12 @@ export function applyLiveEvent(rows: IncidentRows, event: LiveEvent): IncidentRo
   }
   const current = rows.get(event.incident.id);
   // A replayed or late event must not wind a row back to fewer occurrences.
-  if (current && current.count > event.incident.count) return withExtras(rows, current, event);
+  const replayedOnly = replayed && (current?.replayedOnly ?? true);
+  if (current && current.count > event.incident.count) return withExtras(rows, { ...current, replayedOnly }, event);
   const base: IncidentRow = current
     ? { ...current, ...event.incident }
     : { ...event.incident, analysis: null, ticket: null, ...NO_LIVE_STATE };
-  return withExtras(rows, { ...base, touchedAt: event.at }, event);
+  return withExtras(rows, { ...base, touchedAt: event.at, replayedOnly }, event);
 }
 
 function withExtras(rows: IncidentRows, row: IncidentRow, event: Exclude<LiveEvent, { type: 'error.detected' }>): IncidentRows {

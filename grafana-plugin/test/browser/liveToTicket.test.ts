@@ -253,6 +253,15 @@ describe('the plugin in a browser', () => {
       .filter({ hasText: `merged incident ${absorbed}` })
       .waitFor(WAIT);
 
+    // The live page lists the survivor alone: the feed's replay of the merged incident's events does not bring it back.
+    await page.goto(`${harness!.url}/live`, WAIT);
+    await page.locator(`[data-testid="${testIds.live.connection}"][data-state="live"]`).waitFor(WAIT);
+    await page.getByTestId(testIds.live.row(survivor)).waitFor(WAIT);
+    await page.waitForTimeout(1_000);
+    expect(await page.getByTestId(testIds.live.row(absorbed)).count()).toBe(0);
+    await page.goto(`${harness!.url}/incident?id=${encodeURIComponent(survivor)}`, WAIT);
+    await page.getByTestId(testIds.incident.merge).waitFor(WAIT);
+
     // Merging it once more is refused by the receiver, in its words (they are one already).
     await page.getByTestId(testIds.incident.merge).click();
     await page.getByTestId(testIds.merge.search).fill(absorbed);

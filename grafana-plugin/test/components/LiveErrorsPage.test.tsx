@@ -340,6 +340,28 @@ describe('the live errors page', () => {
     expect(navigated).toEqual(['/a/test/incident?id=fp-storm']);
   });
 
+  it('does not bring back, from the feed’s replay, an incident the snapshot no longer lists (merged away)', async () => {
+    renderWithServices(<LiveErrorsPage />, receiver());
+    await screen.findByTestId(testIds.live.row('fp-old'));
+    const socket = await liveSocket();
+    const created = (id: string, at: number) => ({
+      type: 'incident.created',
+      seq: at,
+      at,
+      incident: summary({ id, fingerprint: id, lastSeen: now() }),
+    });
+    act(() =>
+      socket.deliver({
+        type: 'backfill',
+        filters: {},
+        events: [created('fp-merged-away', Date.now() - 60_000), created('fp-while-away', Date.now() + 1_000)],
+      }),
+    );
+    await screen.findByTestId(testIds.live.row('fp-while-away'));
+    expect(screen.queryByTestId(testIds.live.row('fp-merged-away'))).not.toBeInTheDocument();
+    expect(screen.getByText('2 incidents')).toBeInTheDocument();
+  });
+
   it('falls back to the titles when the receiver cannot search', async () => {
     const fake = receiver().on('GET', '/incidents', (request: TransportRequest) =>
       request.url.includes('text=')
