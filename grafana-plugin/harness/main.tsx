@@ -33,6 +33,7 @@ interface HarnessUser {
   login: string;
   name: string;
   orgRole: string;
+  isGrafanaAdmin: boolean;
 }
 
 function Harness({ settings, user }: { settings: PluginSettingsResponse; user: HarnessUser }) {
@@ -43,8 +44,14 @@ function Harness({ settings, user }: { settings: PluginSettingsResponse; user: H
     return () => window.removeEventListener('popstate', update);
   }, []);
   const services = useMemo<StackLensServices>(
-    () => ({ api, liveUrl: settings.jsonData.receiverPublicUrl || settings.jsonData.receiverUrl, pageUrl: pageUrlFor(''), navigate }),
-    [settings],
+    () => ({
+      api,
+      liveUrl: settings.jsonData.receiverPublicUrl || settings.jsonData.receiverUrl,
+      pageUrl: pageUrlFor(''),
+      navigate,
+      user: { orgRole: user.orgRole, isGrafanaAdmin: user.isGrafanaAdmin },
+    }),
+    [settings, user],
   );
   const page = pageOf(location.pathname, '');
   const body =

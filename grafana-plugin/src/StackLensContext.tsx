@@ -1,5 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { StackLensApi } from './api/StackLensApi.ts';
+import type { GrafanaUser } from './grafanaUser.ts';
 import type { SocketFactory } from './live/LiveFeedClient.ts';
 
 /** What every page needs: the API (through the proxy), where the live feed is, how to move between pages. */
@@ -11,6 +12,8 @@ export interface StackLensServices {
   /** The URL of a page of the app (Grafana's /a/<id>/…, or the harness's own). */
   pageUrl: (page: string, params?: Record<string, string>) => string;
   navigate: (url: string) => void;
+  /** The signed-in user, to offer only the actions the proxy lets them take; undefined: none of the restricted ones. */
+  user?: GrafanaUser;
 }
 
 const Context = createContext<StackLensServices | undefined>(undefined);

@@ -1,5 +1,5 @@
 import { AppPlugin, type AppRootProps } from '@grafana/data';
-import { getBackendSrv, locationService } from '@grafana/runtime';
+import { config, getBackendSrv, locationService } from '@grafana/runtime';
 import { useEffect, useMemo, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { grafanaTransport } from './api/grafanaTransport.ts';
@@ -19,6 +19,7 @@ function servicesFor(settings: AppSettings | undefined): StackLensServices {
     liveUrl: settings?.receiverPublicUrl || settings?.receiverUrl || undefined,
     pageUrl: pageUrlFor(PLUGIN_BASE_URL),
     navigate: (url) => locationService.push(url),
+    user: { orgRole: config.bootData.user.orgRole, isGrafanaAdmin: config.bootData.user.isGrafanaAdmin },
   };
 }
 

@@ -28,6 +28,15 @@ export interface IncidentSummary {
 }
 
 export interface Incident extends IncidentSummary {
+  /**
+   * One real message of the incident as it arrived, at most 1,000 characters (empty when none was
+   * kept). Receivers before migration 0010 do not send it: the page falls back on the samples.
+   */
+  example?: string;
+  /** On an incident grouped under a storm (the storm guard): the storm incident's id, whose analysis and ticket stand for it. */
+  stormId?: string;
+  /** On a storm incident: how many new incidents of its rule and service it stands for. */
+  stormSize?: number;
   exceptionType: string;
   ruleId: string;
   ticketPolicy: { mode: 'auto' | 'manual' | 'never'; afterOccurrences?: number; windowMinutes?: number };
@@ -146,6 +155,10 @@ export interface Stats {
 }
 
 export interface IncidentQuery {
+  /** Any case, in the title, error type, service, store or kiosk ids, or the samples' raw messages and attributes. */
+  text?: string;
+  /** Incidents grouped under this storm incident (their stormId). */
+  storm?: string;
   status?: IncidentStatus;
   severity?: Severity;
   service?: string;

@@ -25,6 +25,10 @@ export interface StackLensApi {
   acknowledge(id: string): Promise<Incident>;
   resolve(id: string): Promise<Incident>;
   createTicket(id: string, notes: string): Promise<CreateTicketResult>;
+  /** Merges incident `id` into `into` (admin): answers the survivor. */
+  merge(id: string, into: string): Promise<Incident>;
+  /** Takes a merged incident out again (admin): answers the restored incident. */
+  unmerge(id: string): Promise<Incident>;
   liveTicket(): Promise<LiveTicket>;
   /** null while Jira has not been configured. */
   jiraSettings(): Promise<JiraSettingsView | null>;
@@ -44,8 +48,8 @@ export function createStackLensApi(transport: Transport): StackLensApi {
     return { status: response.status, data: response.data as T };
   };
   const read = async <T>(path: string): Promise<T> => (await call<T>('GET', path)).data;
-  const incidentPath = (id: string, action?: string) =>
-    `${ROUTES.incidents}/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
+  const incidentPath = (id: string, action?: string, base: string = ROUTES.incidents) =>
+    `${base}/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
   const jira = `${ROUTES.integrations}/jira`;
 
   return {
@@ -59,6 +63,8 @@ export function createStackLensApi(transport: Transport): StackLensApi {
       const { status, data } = await call<unknown>('POST', incidentPath(id, 'jira'), body);
       return status === 202 ? { kind: 'queued', detail: data } : { kind: 'linked', ticket: ticketOf(data) };
     },
+    merge: async (id, into) => (await call<Incident>('POST', incidentPath(id, 'merge', ROUTES.adminIncidents), { into })).data,
+    unmerge: async (id) => (await call<Incident>('POST', incidentPath(id, 'unmerge', ROUTES.adminIncidents), {})).data,
     liveTicket: async () => (await call<LiveTicket>('POST', ROUTES.liveTicket, {})).data,
     jiraSettings: async () => {
       try {

@@ -20,9 +20,10 @@ export function IncidentFilters({ filter, onChange, services, stores }: Incident
     <Stack gap={1} wrap="wrap" alignItems="center">
       <div style={{ minWidth: 260, flexGrow: 1 }}>
         <FilterInput
-          placeholder="Search error type, message, store, kiosk, ticket"
+          placeholder="Search error type, message, order id, store, ticket"
           value={filter.search}
           onChange={(search) => set({ search })}
+          escapeRegex={false}
           data-testid={testIds.live.search}
         />
       </div>

@@ -4,7 +4,10 @@ import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { type MouseEvent } from 'react';
 import type { IncidentRow } from '../live/incidentRows.ts';
 import { useStackLens } from '../StackLensContext.tsx';
+import { isStormTitle } from '../format/template.ts';
 import { SeverityBadge, StatusBadge, TicketStatusBadge } from './SeverityBadge.tsx';
+import { PageLink } from './PageLink.tsx';
+import { ExampleMessage, TemplateText } from './TemplateText.tsx';
 import { testIds } from './testIds.ts';
 import { formatDateTime } from '../format/dates.ts';
 
@@ -62,9 +65,11 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
                   {row.errorType}
                 </a>
                 <div className={styles.secondary}>
-                  {row.service} · {row.title}
+                  {row.service} · <TemplateText template={row.title} />
                 </div>
+                {row.example !== null && <ExampleMessage message={row.example} className={styles.example} />}
                 {row.spikePerMinute !== null && <Badge color="purple" icon="bolt" text={`spike ${Math.round(row.spikePerMinute)}/min`} />}
+                {stormBadge(row)}
               </td>
               {!compact && (
                 <td>
@@ -86,6 +91,31 @@ export function IncidentTable({ rows, compact = false, highlightMs = 10_000, now
       </tbody>
     </table>
   );
+}
+
+/**
+ * The storm guard's marks: a storm incident (the receiver's `stormSize`, or the live `storm`
+ * event's figures; an incident stored before the receiver kept `stormSize` is known by its
+ * title), or an incident grouped under one (`stormId`), linked to the storm.
+ */
+function stormBadge(row: IncidentRow) {
+  if (row.stormId !== undefined) {
+    return (
+      <span data-storm="member">
+        <Badge color="purple" icon="bolt" text="in a storm" tooltip="Its storm's analysis and ticket stand for it" />{' '}
+        <PageLink page="incident" params={{ id: row.stormId }}>
+          the storm
+        </PageLink>
+      </span>
+    );
+  }
+  if (row.stormSize !== undefined || row.storm !== null) {
+    // The live event counts at the storm's start, the receiver's stormSize as it grows: the larger is the newer.
+    const size = Math.max(row.stormSize ?? 0, row.storm?.newIncidents ?? 0);
+    const window = row.storm ? ` in ${row.storm.windowSeconds} s` : '';
+    return <Badge color="purple" icon="bolt" text={`storm: ${size} new incidents${window}`} data-storm="storm" />;
+  }
+  return isStormTitle(row.title) ? <Badge color="purple" icon="bolt" text="storm" data-storm="storm" /> : null;
 }
 
 function aiCell(row: IncidentRow) {
@@ -156,6 +186,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   number: css({ textAlign: 'right !important' as 'right', fontVariantNumeric: 'tabular-nums' }),
   title: css({ maxWidth: 480 }),
+  example: css({ display: 'block', fontSize: theme.typography.bodySmall.fontSize }),
   link: css({ color: theme.colors.text.link, fontWeight: theme.typography.fontWeightMedium }),
   secondary: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, wordBreak: 'break-word' }),
   fresh: css({ background: theme.colors.action.selected, transition: 'background 1s' }),

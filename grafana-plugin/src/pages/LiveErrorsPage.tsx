@@ -8,16 +8,23 @@ import { IncidentFilters } from '../components/IncidentFilters.tsx';
 import { IncidentTable } from '../components/IncidentTable.tsx';
 import { StatsHeader } from '../components/StatsHeader.tsx';
 import { testIds } from '../components/testIds.ts';
+import { useDebounced } from '../hooks/useDebounced.ts';
 import { useLiveIncidents } from '../hooks/useLiveIncidents.ts';
 import { EMPTY_FILTER, visibleRows, type RowFilter } from '../live/incidentRows.ts';
+
+/** Typing settles this long before the receiver is asked. */
+const SEARCH_DELAY_MS = 300;
 
 /** Live errors: the stats header and every incident, updated by the live feed without a reload. */
 export function LiveErrorsPage() {
   const styles = useStyles2(getStyles);
-  const { rows, connection, detectedPerMinute, revision, error } = useLiveIncidents();
   const [filter, setFilter] = useState<RowFilter>(EMPTY_FILTER);
+  const search = useDebounced(filter.search.trim(), SEARCH_DELAY_MS);
+  const { rows, connection, detectedPerMinute, revision, error, matches, searchError } = useLiveIncidents(search);
   const now = useNow(5_000, revision);
-  const visible = useMemo(() => visibleRows(rows, filter), [rows, filter]);
+  // The receiver's matches count only for the text typed now (not one it is still being asked about).
+  const current = matches?.text === filter.search.trim() ? matches : undefined;
+  const visible = useMemo(() => visibleRows(rows, filter, Infinity, current?.ids), [rows, filter, current]);
   const services = useMemo(() => unique([...rows.values()].map((row) => row.service)), [rows]);
   const stores = useMemo(() => unique([...rows.values()].flatMap((row) => Object.keys(row.storeCounts))), [rows]);
 
@@ -31,6 +38,14 @@ export function LiveErrorsPage() {
         <StatsHeader revision={revision} detectedPerMinute={detectedPerMinute} />
         {error && <Alert severity="error" title={error} />}
         <IncidentFilters filter={filter} onChange={setFilter} services={services} stores={stores} />
+        {searchError && <Alert severity="warning" title={`${searchError}. Showing the incidents whose titles match.`} />}
+        {filter.search.trim() !== '' && (
+          <div className={styles.count} data-testid={testIds.live.searching} data-state={current ? 'done' : 'searching'}>
+            {current
+              ? `The receiver found ${current.total} incident${current.total === 1 ? '' : 's'} whose title, ids or messages hold “${current.text}”.`
+              : 'Searching the receiver (titles, ids and the raw messages of the samples)…'}
+          </div>
+        )}
         <div className={styles.count}>
           {visible.length === rows.size ? `${rows.size} incidents` : `${visible.length} of ${rows.size} incidents`}
         </div>

@@ -73,6 +73,23 @@ describe('the API client over the plugin proxy', () => {
     expect(await api().createTicket('i2', '')).toEqual({ kind: 'linked', ticket: { key: 'POS-2' } });
   });
 
+  it('merges and unmerges through the admin incidents route, with the target in the body, and searches with text=', async () => {
+    answers[`POST ${P}/admin/incidents/a%2Fb/merge`] = { status: 200, body: '{"id":"fp-2","count":5}' };
+    answers[`POST ${P}/admin/incidents/a%2Fb/unmerge`] = { status: 200, body: '{"id":"a/b"}' };
+    answers[`GET ${P}/incidents`] = { status: 200, body: JSON.stringify({ total: 0, items: [] }) };
+    expect(await api().merge('a/b', 'fp-2')).toEqual({ id: 'fp-2', count: 5 });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', body: '{"into":"fp-2"}', contentType: 'application/json' });
+    expect(await api().unmerge('a/b')).toEqual({ id: 'a/b' });
+    expect(seen.at(-1)).toMatchObject({ url: `${P}/admin/incidents/a%2Fb/unmerge`, body: '{}' });
+    await api().incidents({ text: 'order ORD-7Q2K & 999' });
+    expect(seen.at(-1)!.url).toBe(`${P}/incidents?limit=200&text=order+ORD-7Q2K+%26+999`);
+    answers[`POST ${P}/admin/incidents/a%2Fb/merge`] = {
+      status: 409,
+      body: JSON.stringify({ statusCode: 409, code: 'CONFLICT', message: 'already part of fp-2' }),
+    };
+    await expect(api().merge('a/b', 'fp-2')).rejects.toMatchObject({ status: 409, code: 'CONFLICT', message: 'already part of fp-2' });
+  });
+
   it('drives the Jira settings through the admin route', async () => {
     answers[`GET ${P}/integrations/jira`] = {
       status: 404,

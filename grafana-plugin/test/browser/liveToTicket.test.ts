@@ -61,14 +61,16 @@ async function signedIn(login: 'viewer' | 'editor' | 'admin', viewport = { width
   return context;
 }
 
-async function placeOrderFor999(page: Page): Promise<string> {
+async function placeOrder(page: Page, productId: number, quantity: number, expected: RegExp): Promise<string> {
   await page.goto(pos!.url);
-  await page.locator('input[data-product-id="999"]').waitFor(WAIT);
-  await page.locator('input[data-product-id="999"]').fill('1');
+  await page.locator(`input[data-product-id="${productId}"]`).waitFor(WAIT);
+  await page.locator(`input[data-product-id="${productId}"]`).fill(String(quantity));
   await page.getByTestId('place-order').click();
-  await expectText(page.getByTestId('result'), /MISSING_PRICE/);
+  await expectText(page.getByTestId('result'), expected);
   return (await page.getByTestId('result').textContent()) ?? '';
 }
+
+const placeOrderFor999 = (page: Page) => placeOrder(page, 999, 1, /MISSING_PRICE/);
 
 /** Waits for the test's outcome and shows the page's own words when it is not a success. */
 async function expectTestSuccess(page: Page): Promise<void> {
@@ -199,4 +201,106 @@ describe('the plugin in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-viewer.png'), fullPage: true });
     await context.close();
   }, 180_000);
+
+  it('as an Admin: finds an incident by a raw value, merges another into it through the admin route, and unmerges it', async () => {
+    // A second incident: more units of product 111 than the shelf holds.
+    const context = await signedIn('admin');
+    const page = await context.newPage();
+    const browserErrors: string[] = [];
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+    const result = await placeOrder(await context.newPage(), 111, 500, /INVENTORY_SHORTAGE/);
+    const orderId = /order: (\S+)/.exec(result)?.[1];
+    expect(orderId, result).toBeDefined();
+
+    // The order id is in no title and no message, only in the samples' attributes: the receiver's search finds it.
+    await page.goto(`${harness!.url}/live`, WAIT);
+    const shortage = page.locator('[data-testid^="live-row-"]').filter({ hasText: 'INVENTORY_SHORTAGE' });
+    await shortage.waitFor(WAIT);
+    const price = page.locator('[data-testid^="live-row-"]').filter({ hasText: 'MISSING_PRICE' });
+    expect(await price.locator('[data-variable]').count()).toBeGreaterThan(0);
+    expect(await shortage.textContent()).not.toContain(orderId);
+    const searched = page.waitForResponse((response) => new URL(response.url()).searchParams.get('text') === orderId, WAIT);
+    await page.getByPlaceholder(/Search error type/).fill(orderId!);
+    const answer = (await (await searched).json()) as { items: Array<{ id: string; errorType: string }> };
+    expect(answer.items.map((item) => item.errorType)).toEqual(['INVENTORY_SHORTAGE']);
+    await page.locator(`[data-testid="${testIds.live.searching}"][data-state="done"]`).waitFor(WAIT);
+    await shortage.waitFor(WAIT);
+    await price.waitFor({ state: 'detached', ...WAIT });
+    await page.screenshot({ path: join(SCREENSHOTS, 'live-search.png'), fullPage: true });
+    await page.getByPlaceholder(/Search error type/).fill('');
+    await price.waitFor(WAIT);
+    const survivor = (await price.getAttribute('data-testid'))!.replace(/^live-row-/, '');
+    await shortage.getByRole('link', { name: 'INVENTORY_SHORTAGE' }).click();
+
+    // The incident page: the template with its variables, a real message from the samples.
+    await page.getByTestId(testIds.incident.page).waitFor(WAIT);
+    const absorbed = (await page.getByTestId(testIds.incident.page).getAttribute('data-incident'))!;
+    expect(await page.getByTestId(testIds.incident.title).locator('[data-variable]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId(testIds.incident.example).textContent()).toMatch(/product 111 in stock, 500 requested/);
+
+    // Merge it into the MISSING_PRICE incident, found in the dialog by the same raw value.
+    await page.getByTestId(testIds.incident.merge).click();
+    await page.getByTestId(testIds.merge.search).fill('999');
+    await page.getByTestId(testIds.merge.pick(survivor)).click();
+    await expectText(page.getByTestId(testIds.merge.confirmation), new RegExp(`into MISSING_PRICE .*${survivor}`));
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-merge.png'), fullPage: true });
+    await page.getByTestId(testIds.merge.confirm).click();
+    await page.locator(`[data-testid="${testIds.incident.page}"][data-incident="${survivor}"]`).waitFor(WAIT);
+    expect(new URL(page.url()).searchParams.get('id')).toBe(survivor);
+    await page
+      .getByTestId(testIds.incident.audit)
+      .locator('[data-stage="merged"]')
+      .filter({ hasText: `merged incident ${absorbed}` })
+      .waitFor(WAIT);
+
+    // The live page lists the survivor alone: the feed's replay of the merged incident's events does not bring it back.
+    await page.goto(`${harness!.url}/live`, WAIT);
+    await page.locator(`[data-testid="${testIds.live.connection}"][data-state="live"]`).waitFor(WAIT);
+    await page.getByTestId(testIds.live.row(survivor)).waitFor(WAIT);
+    await page.waitForTimeout(1_000);
+    expect(await page.getByTestId(testIds.live.row(absorbed)).count()).toBe(0);
+    await page.goto(`${harness!.url}/incident?id=${encodeURIComponent(survivor)}`, WAIT);
+    await page.getByTestId(testIds.incident.merge).waitFor(WAIT);
+
+    // Merging it once more is refused by the receiver, in its words (they are one already).
+    await page.getByTestId(testIds.incident.merge).click();
+    await page.getByTestId(testIds.merge.search).fill(absorbed);
+    await page.getByTestId(testIds.merge.pick(absorbed)).click();
+    await page.getByTestId(testIds.merge.confirm).click();
+    await expectText(page.getByTestId(testIds.merge.error), /HTTP 400\): incident .* is already part of/);
+    await page.keyboard.press('Escape');
+
+    // The merged incident's page says where it went; the audit trail links it.
+    await page.getByTestId(testIds.incident.audit).getByRole('link', { name: absorbed }).first().click();
+    const banner = page.getByTestId(testIds.incident.mergedInto);
+    await expectText(banner, new RegExp(`Incident ${absorbed} was merged into ${survivor}`));
+    expect(await page.getByTestId(testIds.incident.merge).count()).toBe(0);
+
+    // With a token the receiver does not take for admin, the unmerge is its 403, said as such.
+    const adminToken = harness!.grafana.settings.secureJsonData.adminToken!;
+    harness!.grafana.settings.secureJsonData.adminToken = TOKENS.editor;
+    try {
+      await page.getByTestId(testIds.incident.unmerge).click();
+      await expectText(
+        page.getByTestId(testIds.incident.actionError),
+        /HTTP 403\): this action needs the admin token\. The app's admin token/,
+      );
+    } finally {
+      harness!.grafana.settings.secureJsonData.adminToken = adminToken;
+    }
+    await page.getByTestId(testIds.incident.unmerge).click();
+    await banner.waitFor({ state: 'detached', ...WAIT });
+    await page.locator(`[data-testid="${testIds.incident.page}"][data-incident="${absorbed}"]`).waitFor(WAIT);
+    await page.getByTestId(testIds.incident.audit).locator('[data-stage="unmerged"]').waitFor(WAIT);
+    expect(browserErrors).toEqual([]);
+    await context.close();
+
+    // An Editor is not offered the merge (the proxy would refuse it: 403 before the receiver).
+    const editor = await signedIn('editor');
+    const editorPage = await editor.newPage();
+    await editorPage.goto(`${harness!.url}/incident?id=${encodeURIComponent(survivor)}`, WAIT);
+    await editorPage.getByTestId(testIds.incident.resolve).waitFor(WAIT);
+    expect(await editorPage.getByTestId(testIds.incident.merge).count()).toBe(0);
+    await editor.close();
+  }, 300_000);
 });

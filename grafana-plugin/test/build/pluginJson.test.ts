@@ -89,6 +89,7 @@ describe('the built plugin', () => {
       'GET incidents/* Viewer',
       'GET incidents Viewer',
       'GET stats Viewer',
+      'POST admin/incidents/* Admin',
       '* integrations/* Admin',
     ]);
   });

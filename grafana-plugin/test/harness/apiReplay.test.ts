@@ -76,10 +76,10 @@ interface Call {
 const CALLS: Record<keyof StackLensApi, Call> = {
   stats: { run: (api) => api.stats(), role: 'Viewer', method: 'GET', url: '/api/stats', token: 'viewerToken' },
   incidents: {
-    run: (api) => api.incidents({ severity: 'HIGH', store: 'STORE (1)' }),
+    run: (api) => api.incidents({ severity: 'HIGH', store: 'STORE (1)', text: 'ORD-7Q2K 999' }),
     role: 'Viewer',
     method: 'GET',
-    url: '/api/incidents?limit=200&severity=HIGH&store=STORE+%281%29',
+    url: '/api/incidents?limit=200&severity=HIGH&store=STORE+%281%29&text=ORD-7Q2K+999',
     token: 'viewerToken',
   },
   incident: {
@@ -104,6 +104,20 @@ const CALLS: Record<keyof StackLensApi, Call> = {
     method: 'POST',
     url: '/api/incidents/fp-1/jira',
     token: 'editorToken',
+  },
+  merge: {
+    run: (api) => api.merge('fp-1', 'fp-2'),
+    role: 'Admin',
+    method: 'POST',
+    url: '/api/incidents/fp-1/merge',
+    token: 'adminToken',
+  },
+  unmerge: {
+    run: (api) => api.unmerge('fp-1'),
+    role: 'Admin',
+    method: 'POST',
+    url: '/api/incidents/fp-1/unmerge',
+    token: 'adminToken',
   },
   jiraSettings: { run: (api) => api.jiraSettings(), role: 'Admin', method: 'GET', url: '/api/integrations/jira', token: 'adminToken' },
   saveJiraSettings: {

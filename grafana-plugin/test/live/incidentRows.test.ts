@@ -60,4 +60,62 @@ describe('incident rows', () => {
     expect(visibleRows(rows, { ...EMPTY_FILTER, search: 'Product) has' }).map((row) => row.id)).toEqual(['a']);
     expect(visibleRows(rows, { ...EMPTY_FILTER, search: '.*' }).map((row) => row.id)).toEqual([]);
   });
+
+  it('drops a row only the feed’s replay knew of when a complete snapshot does not list it (merged away since)', () => {
+    const created = (id: string, at: number) =>
+      ({ type: 'incident.created', seq: at, at, incident: summary({ id, fingerprint: id }) }) as const;
+    let rows: IncidentRows = new Map();
+    rows = applyLiveEvent(rows, created('fp-absorbed', 1), true);
+    rows = applyLiveEvent(rows, created('fp-kept', 2), true);
+    rows = applyLiveEvent(rows, created('fp-live', 3), false);
+    expect(rows.get('fp-absorbed')?.replayedOnly).toBe(true);
+    expect(rows.get('fp-live')?.replayedOnly).toBe(false);
+    // One page of many proves nothing about the rest.
+    expect([...mergeSnapshot(rows, [listItem({ id: 'fp-kept', fingerprint: 'fp-kept' })], false).keys()]).toEqual([
+      'fp-absorbed',
+      'fp-kept',
+      'fp-live',
+    ]);
+    const next = mergeSnapshot(rows, [listItem({ id: 'fp-kept', fingerprint: 'fp-kept' })], true);
+    expect([...next.keys()]).toEqual(['fp-kept', 'fp-live']);
+    expect(next.get('fp-kept')?.replayedOnly).toBe(false);
+    // A live (not replayed) event makes a row known for itself.
+    rows = applyLiveEvent(rows, { ...created('fp-absorbed', 4), type: 'incident.created' }, false);
+    expect(mergeSnapshot(rows, [], true).has('fp-absorbed')).toBe(true);
+  });
+
+  it('keeps the receiver’s example and storm fields, and a live message only where the receiver sent none', () => {
+    let rows = mergeSnapshot(new Map(), [
+      listItem({ id: 'a', fingerprint: 'a', example: 'first message', stormId: 's' }),
+      listItem({ id: 's', fingerprint: 's', stormSize: 12 }),
+      listItem({ id: 'b', fingerprint: 'b', example: '' }),
+    ]);
+    const detected = (incidentId: string, body: string) =>
+      ({
+        type: 'error.detected',
+        seq: 1,
+        at: 1,
+        incidentId,
+        errorType: 'E',
+        severity: 'LOW',
+        service: 's',
+        storeId: '',
+        kioskId: '',
+        traceId: '',
+        body,
+        occurrences: 1,
+      }) as const;
+    rows = applyLiveEvent(applyLiveEvent(rows, detected('a', 'later message')), detected('b', 'live message'));
+    expect(rows.get('a')).toMatchObject({ example: 'first message', stormId: 's' });
+    expect(rows.get('b')?.example).toBe('live message');
+    expect(rows.get('s')?.stormSize).toBe(12);
+    rows = applyLiveEvent(rows, {
+      type: 'incident.updated',
+      seq: 2,
+      at: 2,
+      change: 'occurrences',
+      incident: summary({ id: 'a', fingerprint: 'a', count: 9 }),
+    });
+    expect(rows.get('a')).toMatchObject({ count: 9, example: 'first message', stormId: 's' });
+  });
 });

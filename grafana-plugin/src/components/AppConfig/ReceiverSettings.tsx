@@ -36,7 +36,7 @@ const TOKENS: Record<TokenKey, { label: string; description: string; source: str
   },
   adminToken: {
     label: 'Receiver admin token',
-    description: 'Added only to the integration settings on this page, which Grafana lets Admins use.',
+    description: 'Added only to the integration settings on this page and to merging incidents, which Grafana lets Admins use.',
     source: 'STACKLENS_ADMIN_TOKEN',
   },
 };

@@ -1,6 +1,8 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
+import type { ReactNode } from 'react';
+import { PageLink } from '../PageLink.tsx';
 import type { AuditEntry } from '../../types.ts';
 import { testIds } from '../testIds.ts';
 import { formatPreciseDateTime } from '../../format/dates.ts';
@@ -16,7 +18,7 @@ export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
             {formatPreciseDateTime(entry.at)}
           </time>
           <span className={styles.stage}>{entry.stage}</span>
-          <span>{entry.detail}</span>
+          <span>{MERGE_STAGES.has(entry.stage) ? withIncidentLinks(entry.detail, styles.link) : entry.detail}</span>
           <span className={styles.actor} title={entry.actor}>
             by {actorLabel(entry.actor)}
           </span>
@@ -24,6 +26,31 @@ export function AuditTrail({ entries }: { entries: AuditEntry[] }) {
       ))}
     </ol>
   );
+}
+
+/** The stages of a merge (processor IncidentTracker: `merged`, `unmerged`), whose details name the other incident. */
+const MERGE_STAGES = new Set(['merged', 'unmerged']);
+
+/**
+ * The detail with each `incident <id>` linked to that incident's page ("merged incident 3f… (4
+ * occurrences) into this one", "merged into incident 9a…"), so a merge can be followed both ways
+ * and undone from the merged incident's page.
+ */
+export function withIncidentLinks(detail: string, className?: string): ReactNode[] {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of detail.matchAll(/\bincident ([^\s:(),]+)/g)) {
+    const start = match.index + 'incident '.length;
+    parts.push(detail.slice(last, start));
+    parts.push(
+      <PageLink key={start} page="incident" params={{ id: match[1]! }} className={className}>
+        {match[1]!}
+      </PageLink>,
+    );
+    last = start + match[1]!.length;
+  }
+  parts.push(detail.slice(last));
+  return parts;
 }
 
 /** The receiver records a Grafana user who acted through the plugin as `grafana:<login>`. */
@@ -50,6 +77,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,
   }),
+  link: css({ color: theme.colors.text.link }),
   stage: css({ fontWeight: theme.typography.fontWeightMedium, minWidth: 120 }),
   actor: css({ color: theme.colors.text.secondary, marginLeft: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
 });
