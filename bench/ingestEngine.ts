@@ -21,7 +21,7 @@ import { decodeProtobufRequest, encodeLogRows, LOG_COLUMNS, openStore, toLogRows
 import { posLogRequests } from '@stacklens/test-support/otlp';
 import { Session } from 'chdb';
 
-const ROWS_PER_ROUND = Number(process.env.BENCH_ENGINE_ROWS ?? 80_000);
+const DISTINCT_BODIES = 40;
 const ROUNDS = Number(process.env.BENCH_ENGINE_ROUNDS ?? 3);
 const SIZES = [2_000, 4_000, 8_000, 10_000, 20_000, 40_000];
 const FORMATS = ['JSONCompactEachRow', 'JSONEachRow', 'TabSeparated', 'CSV'] as const;
@@ -127,9 +127,8 @@ async function main(): Promise<void> {
   // The engine's own session on the store's folder (one engine per process), for raw inserts in any format.
   const session = new Session(dataDir);
   try {
-    const records = posLogRequests(40, 1_000)
-      .flatMap((body) => toLogRows(decodeProtobufRequest(body)).rows)
-      .slice(0, ROWS_PER_ROUND);
+    // The ingest bench's 40 bodies of 1,000 records: 40,000 rows per configuration and round.
+    const records = posLogRequests(DISTINCT_BODIES, 1_000).flatMap((body) => toLogRows(decodeProtobufRequest(body)).rows);
     // The source rows, stored once; every payload below is rendered from them.
     const source = 'bench.engine_source';
     await store.transport.command(`CREATE TABLE ${source} AS ${store.logsTable}`);
