@@ -94,13 +94,17 @@ function machineCpuMs(): number {
  * CPU time of this process's threads so far, in ms, by kind of thread (Linux /proc/self/task;
  * empty elsewhere). The engine names its threads: MergeMutate runs merges; the insert itself
  * runs on the libuv thread that called chDB and on the query pipeline and global pools;
- * V8Worker threads do V8's concurrent GC and compilation for the JavaScript threads.
+ * V8Worker threads do V8's concurrent GC and compilation for the JavaScript threads;
+ * WorkerThread is the bench's client. An insert's parser threads (Segmentator, ChunkParser) live
+ * for that insert only: those that end within a phase are missed here (a thread is read at the
+ * phase's start and end), so `insert` is a floor; the whole-process figures include them.
  */
 const THREAD_KINDS: Array<[RegExp, string]> = [
   [/^MergeMutate/, 'merges'],
-  [/^(libuv-worker|QueryPipelineEx|QueryCompPipeEx|ThreadPool|QueryPullPipeEx)/, 'insert'],
+  [/^(libuv-worker|QueryPipelineEx|QueryCompPipeEx|ThreadPool|QueryPullPipeEx|Segmentator|ChunkParser)/, 'insert'],
   [/^V8Worker/, 'v8 helpers'],
   [/^MainThread/, 'js'],
+  [/^WorkerThread/, 'client'],
 ];
 
 function threadCpuMs(): Map<string, number> {
