@@ -14,6 +14,7 @@ export type Stage = (typeof STAGES)[number];
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
+  children?: number[];
 }
 
 export interface CpuProfile {
@@ -47,9 +48,35 @@ export function stageOf(frame: ProfileNode['callFrame']): Stage | 'idle' {
   return 'other';
 }
 
+/** V8's own entries, which have no caller to inherit from. */
+const VM_ENTRIES = new Set(['(idle)', '(garbage collector)', '(program)', '(root)']);
+
+/**
+ * The stage of every node of the profile's call tree. A function without a file — code that
+ * protobufjs generates for each message type with `new Function`, V8 builtins such as the UTF-8
+ * writer — takes the stage of its nearest caller that has one: the generated decoders are
+ * decoding, a Buffer write inside the encoder is encoding (counted as "other" before).
+ */
+function stagesOf(profile: CpuProfile): Map<number, Stage | 'idle'> {
+  const parentOf = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
+  const stages = new Map<number, Stage | 'idle'>();
+  const resolve = (node: ProfileNode): Stage | 'idle' => {
+    const known = stages.get(node.id);
+    if (known) return known;
+    const { url, functionName } = node.callFrame;
+    const parent = parentOf.get(node.id);
+    const stage = url === '' && !VM_ENTRIES.has(functionName) && parent ? resolve(parent) : stageOf(node.callFrame);
+    stages.set(node.id, stage);
+    return stage;
+  };
+  for (const node of profile.nodes) resolve(node);
+  return stages;
+}
+
 /** Busy milliseconds per stage (idle time left out). */
 export function splitProfile(profile: CpuProfile): Record<Stage, number> {
-  const stageById = new Map(profile.nodes.map((node) => [node.id, stageOf(node.callFrame)]));
+  const stageById = stagesOf(profile);
   const split = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
