@@ -225,3 +225,52 @@ describe('TicketStage', () => {
     expect(h.errors.map((e) => e.what)).toContain('ticket stage');
   });
 });
+
+describe('TicketStage: merges', () => {
+  const survivor = incident({ id: 'a0a0a0a0a0a0a0a0', fingerprint: 'a0a0a0a0a0a0a0a0', count: 5 });
+  const absorbed = incident({ id: 'b1b1b1b1b1b1b1b1', fingerprint: 'b1b1b1b1b1b1b1b1', count: 3 });
+  const merge = { absorbed, survivor, actor: 'stacklens', at: T0 };
+
+  it("moves the absorbed incident's ticket to the survivor, once, and files no second one", async () => {
+    const h = harness();
+    await h.links.save(link({ incidentId: absorbed.id, fingerprint: absorbed.fingerprint, key: 'POS-9' }));
+    h.stage.onMerged(merge);
+    await h.stage.merged(merge); // told twice (the tracker, then the merge route): nothing more
+    expect(await h.links.get(survivor.fingerprint)).toMatchObject({ key: 'POS-9', incidentId: survivor.id });
+    expect(h.audit.map((entry) => [entry.incidentId, entry.stage, entry.detail])).toEqual([
+      [survivor.id, 'merged', `ticket POS-9 of incident ${absorbed.id} now stands for this one`],
+    ]);
+    h.stage.onIncidentChange(change('occurrences', { ...survivor, count: 6 }, 1, T0 + 1));
+    await h.stage.settle();
+    expect(h.outbox.ofKind('create')).toHaveLength(0);
+  });
+
+  it("keeps the survivor's own ticket when both have one, and says so", async () => {
+    const h = harness();
+    await h.links.save(link({ incidentId: absorbed.id, fingerprint: absorbed.fingerprint, key: 'POS-9' }));
+    await h.links.save(link({ incidentId: survivor.id, fingerprint: survivor.fingerprint, key: 'POS-1' }));
+    await h.stage.merged(merge);
+    await h.stage.merged(merge);
+    expect((await h.links.get(survivor.fingerprint))?.key).toBe('POS-1');
+    expect(h.audit.map((entry) => entry.detail)).toEqual([
+      `incident ${absorbed.id} had its own ticket POS-9; this one's POS-1 stands for both from now on`,
+    ]);
+  });
+
+  it("cancels the absorbed incident's queued create job and queues the survivor's instead", async () => {
+    const h = harness();
+    h.stage.onIncidentChange(change('created', absorbed, 1, T0));
+    await h.stage.settle();
+    expect(h.queued.map((job) => job.id)).toEqual([`create:${absorbed.fingerprint}:0`]);
+    await h.stage.merged(merge);
+    expect((await h.outbox.get(`create:${absorbed.fingerprint}:0`))?.state).toBe('done');
+    expect(h.queued.map((job) => job.id)).toEqual([`create:${absorbed.fingerprint}:0`, `create:${survivor.fingerprint}:0`]);
+    expect(h.audit.map((entry) => [entry.incidentId, entry.stage])).toEqual([
+      [absorbed.id, 'ticket.pending'],
+      [absorbed.id, 'ticket.skipped'],
+      [survivor.id, 'ticket.pending'],
+    ]);
+    // The worker looks the absorbed id up and finds the survivor.
+    expect(h.stage.snapshot(absorbed.id)?.id).toBe(survivor.id);
+  });
+});
