@@ -191,20 +191,29 @@ describe('TicketStage', () => {
       await h.stage.settle();
       return { filed: h.queued.length, audit: h.audit.map((entry) => `${entry.stage}: ${entry.detail}`) };
     };
-    expect(await decide('CRITICAL', 0.1)).toMatchObject({ filed: 1 });
+    expect(await decide('CRITICAL', 0.1)).toMatchObject({
+      filed: 1,
+      audit: [
+        expect.stringMatching(
+          /^ticket.pending: create job queued: .*; CRITICAL files whatever the confidence \(the offline analysis has 0.10\)$/,
+        ),
+      ],
+    });
     expect(await decide('HIGH', 0.8)).toMatchObject({
       filed: 1,
-      audit: [expect.stringMatching(/^ticket.pending: .*confidence 0.80 above 0.75 for HIGH$/)],
+      audit: [expect.stringMatching(/^ticket.pending: create job queued: .*; the offline analysis has 0.80, above 0.75 for HIGH$/)],
     });
     expect(await decide('HIGH', 0.7)).toEqual({
       filed: 0,
-      audit: ['ticket.skipped: rule pos-missing-price: HIGH needs confidence above 0.75; the offline analysis has 0.70'],
+      audit: [
+        'ticket.skipped: rule pos-missing-price: no ticket for now, decided again at the next occurrence: HIGH needs confidence above 0.75; the offline analysis has 0.70',
+      ],
     });
     expect(await decide('HIGH', undefined)).toMatchObject({ filed: 0, audit: [expect.stringContaining('none came in time')] });
     expect(await decide('MEDIUM', 0.95)).toMatchObject({ filed: 0, audit: [expect.stringContaining('needs the error to repeat')] });
     expect(await decide('MEDIUM', 0.95, 3)).toMatchObject({
       filed: 1,
-      audit: [expect.stringContaining('0.95 above 0.9 for MEDIUM, 3 occurrences')],
+      audit: [expect.stringContaining('the offline analysis has 0.95, above 0.9 for MEDIUM, and 3 occurrences')],
     });
     expect(await decide('MEDIUM', 0.85, 3)).toMatchObject({ filed: 0 });
   });
