@@ -79,7 +79,7 @@ describe('ClickHouseIncidentRepository on chDB', () => {
     expect(await repository.loadIncidents()).toEqual([saved]);
   });
 
-  it('keeps a storm incident\'s size, and gives an incident saved without an example its oldest sample\'s message', async () => {
+  it("keeps a storm incident's size, and gives an incident saved without an example its oldest sample's message", async () => {
     const storm = { ...incident({ id: 'fp-storm', fingerprint: 'fp-storm' }), example: 'Product 1 has no price', stormSize: 200 };
     const older = incident({ id: 'fp-older', fingerprint: 'fp-older' });
     await repository.saveIncidents([storm, older]);
