@@ -25,10 +25,12 @@ export function percentile(sorted: ReadonlyArray<number>, p: number): number {
 /**
  * A rules file for the latency benches: the shipped rules with the storm guard out of the way.
  * Their probes are many distinct new incidents in a minute on purpose, which the guard would
- * (rightly) put into one storm incident. Written into `dir`; its path for STACKLENS_RULES_FILE.
+ * (rightly) put into one storm incident; and without the guard's hold (unless `holdSeconds` is
+ * given), whose few seconds before each new incident's analysis and ticket these benches would
+ * otherwise measure. Written into `dir`; its path for STACKLENS_RULES_FILE.
  */
-export function rulesWithoutStormGuard(dir: string): string {
+export function rulesWithoutStormGuard(dir: string, holdSeconds = 0): string {
   const path = join(dir, 'rules-without-storm-guard.yaml');
-  writeFileSync(path, `${readFileSync(DEFAULT_RULES_PATH, 'utf8')}\nstorm: { maxNewIncidents: 1000000 }\n`);
+  writeFileSync(path, `${readFileSync(DEFAULT_RULES_PATH, 'utf8')}\nstorm: { maxNewIncidents: 1000000, holdSeconds: ${holdSeconds} }\n`);
   return path;
 }

@@ -19,6 +19,8 @@ const PROBES = Number(process.env.BENCH_PROBES ?? 60);
 // Two new incidents a second, every one filing a ticket: far above what a Jira project takes in, yet within what one embedded engine serves beside ingest.
 const SPACING_MS = Number(process.env.BENCH_SPACING_MS ?? 500);
 const TARGET_P99_MS = 1_000;
+// The storm guard's hold before a new incident's analysis and ticket (storm.holdSeconds): off by default, to time the path itself.
+const HOLD_SECONDS = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
 
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
       JIRA_AUTO_CREATE: 'true',
       JIRA_POLL_SECONDS: '0',
       OPENAI_API_KEY: '',
-      STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir),
+      STACKLENS_RULES_FILE: rulesWithoutStormGuard(dataDir, HOLD_SECONDS),
     }),
     { store },
   );
@@ -84,16 +86,19 @@ async function main(): Promise<void> {
     });
     const tickets = summary(ticketMs);
     const live = summary(liveMs);
+    // The hold is a wait on purpose (a storm is recognised before any ticket): the target is the path's, after it.
+    const target = TARGET_P99_MS + HOLD_SECONDS * 1_000;
     console.log(`
 log-to-ticket latency (${new Date().toISOString()}, node ${process.version})
   tickets filed             ${ticketMs.length} / ${PROBES} (create calls: ${jira.created()})
   p50                       ${tickets.p50} ms
-  p99                       ${tickets.p99} ms   = ${((tickets.p99 / TARGET_P99_MS) * 100).toFixed(0)} % of the ${TARGET_P99_MS} ms target   ${tickets.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}
+  p99                       ${tickets.p99} ms   = ${((tickets.p99 / target) * 100).toFixed(0)} % of the ${target} ms target   ${tickets.p99 <= target ? 'PASS' : 'MISS'}
   max                       ${tickets.max} ms
   same probes, log to live incident.created: p50 ${live.p50} ms, p99 ${live.p99} ms (the floor without the ticket stage)
   ticket stage's share of p50: ${tickets.p50 - live.p50} ms
   analysis:                 ${analyser}; ${jira.issues.filter((issue) => JSON.stringify(issue.description).includes('AI analysis')).length} of ${jira.issues.length} tickets carry it
-  exporter batch delay      10 ms (part of every figure)`);
+  exporter batch delay      10 ms (part of every figure)
+  storm-guard hold          ${HOLD_SECONDS} s (part of every ticket figure; the target is ${TARGET_P99_MS} ms plus the hold)`);
     if (ticketMs.length < PROBES || jira.created() !== PROBES) process.exitCode = 1;
   } finally {
     await telemetry.shutdown();

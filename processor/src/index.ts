@@ -13,6 +13,7 @@ export type {
   Incident,
   IncidentRepository,
   IncidentSample,
+  IncidentMerge,
   IncidentStage,
   IncidentStatus,
   IncidentSummary,

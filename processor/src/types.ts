@@ -79,6 +79,8 @@ export interface DetectionRule {
 export interface StormSettings {
   maxNewIncidents?: number;
   windowSeconds?: number;
+  /** How long a new incident's analysis and ticket decision wait, so that a burst is seen before any is filed; 0: at once. */
+  holdSeconds?: number;
 }
 
 /** The template miner's knobs (TemplateMiner.ts), one setting for every service. */
@@ -128,8 +130,14 @@ export interface Incident {
   errorType: string;
   exceptionType: string;
   severity: Severity;
-  /** The masked message, the incident's title. */
+  /** The message template (variables shown as `<*>`, `<num>`, `<id>`…), the incident's title. */
   title: string;
+  /** One real message of the incident as it arrived (its first occurrence's), cut to 1,000 characters. */
+  example?: string;
+  /** The storm incident this one is grouped under (StormGuard): the storm's analysis and ticket stand for it. */
+  stormId?: string;
+  /** On a storm incident: the new incidents of its rule and service it stands for (grouped under it or folded into it). */
+  stormSize?: number;
   ruleId: string;
   ticketPolicy: TicketPolicy;
   status: IncidentStatus;
@@ -180,6 +188,8 @@ export const AUDIT_STAGES = [
   'ticket.skipped',
   'merged',
   'unmerged',
+  /** Grouped under a storm incident, or (on the storm) the incidents grouped under it. */
+  'storm',
 ] as const;
 export type AuditStage = (typeof AUDIT_STAGES)[number];
 
@@ -401,4 +411,22 @@ export interface IncidentChange {
  */
 export interface IncidentStage {
   onIncidentChange(change: IncidentChange): void;
+  /**
+   * Two incidents became one (a template that generalised, two receivers' incidents of one
+   * template, or a person's merge): what the stage keeps for `absorbed` (a ticket, an analysis)
+   * should follow `survivor`. Optional; called synchronously like onIncidentChange.
+   */
+  onMerged?(merge: IncidentMerge): void;
+}
+
+/** A merge as the tracker tells the later stages. */
+export interface IncidentMerge {
+  /** The incident merged away, as it was just before; its id resolves to the survivor from now on. */
+  absorbed: Incident;
+  /** The incident that stays, after the merge (counts added up). */
+  survivor: Incident;
+  /** 'stacklens' for an automatic merge, the person's name for a merge by hand. */
+  actor: string;
+  /** ms since the epoch. */
+  at: number;
 }

@@ -1,6 +1,6 @@
 import { analysesTableStatements } from './enrich/aiSchema.ts';
 import { groupingTableStatements } from './group/groupingSchema.ts';
-import { incidentTableStatements, occurrencesTtlStatement } from './group/incidentSchema.ts';
+import { incidentStormColumnsStatements, incidentTableStatements, occurrencesTtlStatement } from './group/incidentSchema.ts';
 import { settingsTableStatements } from './settings/settingsSchema.ts';
 import { openLogStore, SCHEMA_RETRY_MS, type LogStore, type StoreConfig } from './store/LogStore.ts';
 import { otelLogsExporterLayoutStatements, otelLogsTableStatements, otelLogsTtlStatement } from './store/otelLogsTable.ts';
@@ -27,6 +27,8 @@ export function migrations(options: SchemaOptions): Migration[] {
     { id: '0008_otel_logs_exporter_v0_165', statements: otelLogsExporterLayoutStatements(options) },
     // The template miner's templates and the fingerprint aliases, shared by every receiver.
     { id: '0009_grouping', statements: groupingTableStatements(options) },
+    // An incident's example message, and the storm it is grouped under (or, on a storm, how many it stands for).
+    { id: '0010_incident_example_storm', statements: incidentStormColumnsStatements(options) },
   ];
 }
 

@@ -32,6 +32,7 @@ export const ruleSetSchema: SchemaObject = {
       properties: {
         maxNewIncidents: { type: 'integer', minimum: 1 },
         windowSeconds: { type: 'integer', minimum: 1 },
+        holdSeconds: { type: 'number', minimum: 0, maximum: 600 },
       },
     },
   },

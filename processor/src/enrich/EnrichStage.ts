@@ -8,6 +8,7 @@ import type {
   AuditStage,
   Incident,
   IncidentChange,
+  IncidentMerge,
   IncidentStage,
   UnsequencedLiveEvent,
 } from '../types.ts';
@@ -163,10 +164,60 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
       return;
     }
     entry.latest = incident;
+    if (entry.analysis === undefined && entry.running === undefined) {
+      // Known only through a merge (or its stored analysis could not be read): analyse, or look in the store first.
+      this.#start(entry, change.kind === 'created' ? 'new incident' : undefined, change.at);
+      return;
+    }
     const reason = this.#refreshReason(entry, change);
     if (reason === undefined) return;
     if (entry.running) entry.queued = reason;
     else this.#start(entry, reason, change.at);
+  }
+
+  /**
+   * Two incidents became one: the survivor keeps its own analysis; when it has none (in memory or
+   * stored) and the absorbed incident has one, that one stands for the survivor from now on
+   * (saved under its id, audited, announced). No model is asked for a merge.
+   */
+  onMerged(merge: IncidentMerge): void {
+    if (this.#closed) return;
+    const { absorbed, survivor } = merge;
+    const from = this.#entries.get(absorbed.id);
+    this.#entries.delete(absorbed.id);
+    let into = this.#entries.get(survivor.id);
+    if (into === undefined) {
+      into = { latest: survivor, storesAnalysed: storesOf(survivor) };
+      this.#entries.set(survivor.id, into);
+    } else into.latest = survivor;
+    if (into.analysis !== undefined || into.running !== undefined) return;
+    const entry = into;
+    this.#track(entry, this.#adopt(entry, absorbed, from?.analysis, merge));
+  }
+
+  async #adopt(entry: Entry, absorbed: Incident, known: Analysis | undefined, merge: IncidentMerge): Promise<Analysis | undefined> {
+    const survivor = entry.latest;
+    const own = await this.#stored(survivor.id);
+    if (own) {
+      entry.analysis = own;
+      return own;
+    }
+    const theirs = known ?? (await this.#stored(absorbed.id));
+    if (!theirs) return undefined;
+    const adopted: Analysis = { ...theirs, incidentId: survivor.id, fingerprint: survivor.fingerprint };
+    entry.analysis = adopted;
+    this.#emit({ type: 'ai.completed', at: this.#clock(), incident: summaryOf(survivor), analysis: adopted });
+    this.#audit
+      .add({
+        incidentId: survivor.id,
+        stage: 'merged',
+        at: Math.max(this.#clock(), merge.at + 1),
+        detail: `the analysis of incident ${absorbed.id} (${adopted.category}, confidence ${adopted.confidence.toFixed(2)}) now stands for this one`,
+        actor: merge.actor,
+      })
+      .catch(() => {});
+    await this.#save(adopted);
+    return adopted;
   }
 
   /** The incident's analysis; waits up to `timeoutMs` for one in progress; undefined when there is none. */
@@ -219,7 +270,12 @@ export class EnrichStage implements IncidentStage, AnalysisSource {
 
   /** Runs an analysis (or, without a reason, first looks for a stored one); then any refresh asked for meanwhile. */
   #start(entry: Entry, reason: string | undefined, changeAt: number): void {
-    const running = this.#work(entry, reason, changeAt).catch((error: unknown) => {
+    this.#track(entry, this.#work(entry, reason, changeAt));
+  }
+
+  /** Keeps `work` as the entry's running analysis; then any refresh asked for meanwhile. */
+  #track(entry: Entry, work: Promise<Analysis | undefined>): void {
+    const running = work.catch((error: unknown) => {
       this.#onError(error);
       return undefined;
     });

@@ -5,6 +5,7 @@ import type {
   GroupingState,
   Incident,
   IncidentChange,
+  IncidentMerge,
   IncidentRepository,
   IncidentStage,
   IncidentStatus,
@@ -14,7 +15,7 @@ import type { LiveEventBus } from '../publish/LiveEventBus.ts';
 import { ErrorIdentifier, type ErrorIdentity } from './identifyError.ts';
 import { kioskKey } from './kioskKey.ts';
 import type { TemplateMinerOptions } from './TemplateMiner.ts';
-import { cutBody, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
+import { cutBody, exampleOf, KIOSK_ID, occurrenceOf, sampleOf, STORE_ID, summaryOf } from './incidentViews.ts';
 import { IncidentWriter, type IncidentWriterStats } from './IncidentWriter.ts';
 import type { PendingWritesLimits } from './PendingWrites.ts';
 import { isoFromMillis, millisFromNanos } from './recordTime.ts';
@@ -41,7 +42,7 @@ export interface IncidentTrackerOptions {
   spike?: SpikeOptions;
   /** The template miner's knobs (the rules file's `grouping`). */
   grouping?: Partial<TemplateMinerOptions>;
-  /** The storm guard's limit (the rules file's `storm`). */
+  /** The storm guard's limit and hold (the rules file's `storm`). */
   storm?: Partial<StormOptions>;
   /** Bounds of the write buffer held while the repository is slow or down. */
   pendingLimits?: Partial<PendingWritesLimits>;
@@ -62,6 +63,9 @@ export const PIPELINE_ACTOR = 'stacklens';
 
 /** Detections held while start() loads the incidents, at most. */
 const MAX_QUEUED_BEFORE_START = 100_000;
+
+/** Merges made before any stage was added (while loading), kept for the stages added later, at most. */
+const MAX_EARLY_MERGES = 1_000;
 
 /** What one record() call did to one incident. */
 interface BatchTouch {
@@ -106,6 +110,15 @@ export class IncidentTracker {
   readonly #incidents = new Map<string, TrackedIncident>();
   readonly #identifier: ErrorIdentifier;
   readonly #storms: StormGuard;
+  /**
+   * New incidents the later stages have not heard of yet (the storm guard's hold), in the order
+   * made: when they are due, and the occurrences they had meanwhile.
+   */
+  readonly #held = new Map<string, { until: number; occurrences: number }>();
+  /** What each storm incident's title is made of (this process's storms). */
+  readonly #stormTitles = new Map<string, { ruleId: string; service: string; template: string }>();
+  /** Merges made before any stage listened (at start): told to every stage added. */
+  readonly #earlyMerges: IncidentMerge[] = [];
   /**
    * Fingerprints an incident answers to besides its id: its template's later, more general
    * forms, and the ids of incidents merged into it. The id stays the first fingerprint, so
@@ -231,6 +244,8 @@ export class IncidentTracker {
   /** Adds a later stage (enrich, ticket); it hears of changes from now on. */
   addStage(stage: IncidentStage): void {
     this.#stages.push(stage);
+    // Merges made while loading (two receivers' incidents of one template) reach stages added after start().
+    for (const merge of this.#earlyMerges) this.#tellMerged(stage, merge);
   }
 
   /** Applies detections to their incidents. Synchronous and cheap; events and writes follow. */
@@ -303,14 +318,14 @@ export class IncidentTracker {
     const newer = this.#incidents.get(to);
     if (newer === undefined) {
       this.#alias(identity.fingerprint, from);
-      older.incident.title = identity.template;
+      if (older.incident.stormSize === undefined) older.incident.title = identity.template;
       this.#changed(older, now);
       return;
     }
     const [survivor, absorbed] = older.firstSeenMs <= newer.firstSeenMs ? [older, newer] : [newer, older];
     this.#merge(survivor, absorbed, now, touches);
     this.#alias(identity.fingerprint, survivor.incident.id);
-    survivor.incident.title = identity.template;
+    if (survivor.incident.stormSize === undefined) survivor.incident.title = identity.template;
   }
 
   /** Moves one incident's counts into another; the absorbed id resolves to the survivor from now on. */
@@ -336,9 +351,12 @@ export class IncidentTracker {
     into.firstSeen = isoFromMillis(survivor.firstSeenMs);
     into.lastSeen = isoFromMillis(survivor.lastSeenMs);
     into.samples = [...into.samples, ...from.samples].sort((a, b) => b.timestamp.localeCompare(a.timestamp)).slice(0, this.#maxSamples);
+    if (!into.example && from.example) into.example = from.example;
     this.#alias(from.id, into.id);
     this.#incidents.delete(from.id);
     this.#hot.delete(absorbed);
+    // Held, it was never analysed nor ticketed: the survivor's analysis and ticket stand for it.
+    this.#held.delete(from.id);
     const pending = touches.get(from.id);
     if (pending !== undefined) {
       touches.delete(from.id);
@@ -354,6 +372,19 @@ export class IncidentTracker {
     this.#audit(into.id, 'merged', now, `merged incident ${from.id} (${from.count} occurrences) into this one: ${why}`, actor);
     this.#audit(from.id, 'merged', now, `merged into incident ${into.id}: ${why}`, actor);
     this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
+    // The stages move what they keep for the absorbed incident (its ticket, its analysis) to the survivor.
+    const merge: IncidentMerge = { absorbed: structuredClone(kept.incident), survivor: structuredClone(into), actor, at: now };
+    if (this.#stages.length === 0) {
+      if (this.#earlyMerges.length < MAX_EARLY_MERGES) this.#earlyMerges.push(merge);
+    } else for (const stage of this.#stages) this.#tellMerged(stage, merge);
+  }
+
+  #tellMerged(stage: IncidentStage, merge: IncidentMerge): void {
+    try {
+      stage.onMerged?.(merge);
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
   /**
@@ -416,13 +447,13 @@ export class IncidentTracker {
     let existing = this.#incidents.get(id);
     if (existing === undefined) {
       const { rule, record } = detection;
-      const decision = this.#storms.decide(rule.id, record.ServiceName, now);
+      const decision = this.#storms.decide(rule.id, record.ServiceName, identity.fingerprint, now);
       if (decision.kind === 'create') {
         const tracked = this.#create(identity, detection, now);
         return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
       }
       if (decision.kind === 'start') {
-        const { tracked, created } = this.#startStorm(identity, detection, decision.newIncidents, now);
+        const { tracked, created } = this.#startStorm(identity, detection, decision.newIncidents, decision.members, now);
         return { tracked, occurrences: 0, created, regressed: false, latest: [] };
       }
       const stormId = this.#resolve(decision.stormId);
@@ -432,6 +463,7 @@ export class IncidentTracker {
         return { tracked, occurrences: 0, created: true, regressed: false, latest: [] };
       }
       this.#alias(identity.fingerprint, stormId);
+      this.#growStorm(existing, 1);
     }
     const regressed = existing.incident.status === 'resolved';
     if (regressed) {
@@ -445,13 +477,16 @@ export class IncidentTracker {
   /**
    * The storm guard's `start`: one storm incident for this rule and service, into which this
    * and every further new fingerprint of the storm goes (as an alias), so that the stages make
-   * one analysis and one ticket of it. Its fingerprint names the rule, the service and the
-   * minute the storm started: receivers that see one storm at once make one incident.
+   * one analysis and one ticket of it. The incidents the rule made in the service within the
+   * window (`members`) are grouped under it: those still held never reach the stages. Its
+   * fingerprint names the rule, the service and the minute the storm started: receivers that
+   * see one storm at once make one incident.
    */
   #startStorm(
     identity: ErrorIdentity,
     detection: Detection,
     newIncidents: number,
+    members: ReadonlyArray<string>,
     now: number,
   ): { tracked: TrackedIncident; created: boolean } {
     const { rule, record } = detection;
@@ -464,18 +499,53 @@ export class IncidentTracker {
       topFrame: '',
       groupKey: `storm.minute=${Math.floor(now / 60_000)}`,
     });
-    const title = `Storm: more than ${this.#storms.options.maxNewIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s (first: ${identity.template})`;
     const existing = this.#incidents.get(this.#resolve(stormPrint));
     const tracked =
-      existing ?? this.#create({ ...identity, fingerprint: stormPrint, template: title, previousFingerprint: undefined }, detection, now);
-    this.#storms.started(rule.id, record.ServiceName, tracked.incident.id, now);
-    this.#alias(identity.fingerprint, tracked.incident.id);
+      existing ?? this.#create({ ...identity, fingerprint: stormPrint, template: 'Storm', previousFingerprint: undefined }, detection, now);
+    const stormId = tracked.incident.id;
+    if (!this.#stormTitles.has(stormId)) {
+      this.#stormTitles.set(stormId, { ruleId: rule.id, service: record.ServiceName, template: identity.template });
+    }
+    this.#storms.started(rule.id, record.ServiceName, stormId, now);
+    this.#alias(identity.fingerprint, stormId);
+    const grouped = { folded: [] as string[], told: [] as string[] };
+    for (const memberId of members) {
+      const member = this.#incidents.get(this.#resolve(memberId));
+      if (member === undefined || member === tracked || member.incident.stormId !== undefined) continue;
+      member.incident.stormId = stormId;
+      this.#changed(member, now);
+      // Still held (or made in this very batch): its analysis and ticket were never started, and now never will be.
+      const folded = !member.toldStages;
+      this.#held.delete(member.incident.id);
+      (folded ? grouped.folded : grouped.told).push(member.incident.id);
+      this.#audit(
+        member.incident.id,
+        'storm',
+        now,
+        `grouped under storm incident ${stormId} (rule ${rule.id} in ${record.ServiceName}): ` +
+          (folded
+            ? "the storm's analysis and ticket stand for this incident; none of its own was made"
+            : "its own analysis and ticket, made before the storm was recognised, stay; the storm's stand for it from now on"),
+      );
+    }
+    this.#growStorm(tracked, 1 + grouped.folded.length + grouped.told.length);
     this.#audit(
-      tracked.incident.id,
+      stormId,
       'detected',
       now,
       `storm: ${newIncidents} new incidents of rule ${rule.id} in ${record.ServiceName} within ${windowSeconds} s; new ones go into this incident`,
     );
+    if (grouped.folded.length + grouped.told.length > 0) {
+      const list = (ids: string[]) => ids.join(', ');
+      this.#audit(
+        stormId,
+        'storm',
+        now,
+        `grouped ${grouped.folded.length + grouped.told.length} incidents made before the storm was recognised under this one` +
+          (grouped.folded.length > 0 ? `; analysis and ticket folded into this one's: ${list(grouped.folded)}` : '') +
+          (grouped.told.length > 0 ? `; already analysed and ticket decided: ${list(grouped.told)}` : ''),
+      );
+    }
     this.#emit({
       type: 'storm',
       at: now,
@@ -486,6 +556,16 @@ export class IncidentTracker {
       windowSeconds,
     });
     return { tracked, created: existing === undefined };
+  }
+
+  /** A storm incident stands for `added` more new incidents: its size and title say how many. */
+  #growStorm(storm: TrackedIncident, added: number): void {
+    const { incident } = storm;
+    incident.stormSize = (incident.stormSize ?? 0) + added;
+    const made = this.#stormTitles.get(incident.id);
+    if (made !== undefined) {
+      incident.title = `Storm: ${incident.stormSize} new incidents of rule ${made.ruleId} in ${made.service} (e.g. ${made.template})`;
+    }
   }
 
   #create(identity: ErrorIdentity, detection: Detection, now: number): TrackedIncident {
@@ -500,6 +580,7 @@ export class IncidentTracker {
       exceptionType: identity.exceptionType,
       severity: detection.severity,
       title: identity.template !== '' ? identity.template : detection.errorType,
+      example: exampleOf(detection),
       ruleId: detection.rule.id,
       ticketPolicy: detection.rule.ticket,
       status: 'open',
@@ -516,6 +597,7 @@ export class IncidentTracker {
     };
     const tracked = trackedFrom(incident);
     tracked.savedMs = -Infinity; // never saved yet
+    tracked.toldStages = false;
     this.#incidents.set(incident.id, tracked);
     this.#audit(
       incident.id,
@@ -564,7 +646,11 @@ export class IncidentTracker {
 
     if (touch.created) {
       this.#emit({ type: 'incident.created', at: now, incident: summaryOf(incident) });
-      this.#notify('created', tracked, occurrences, now);
+      // A new incident waits the storm guard's hold before the stages hear of it, unless it is a storm's own.
+      const holdMs = this.#storms.options.holdMs;
+      if (holdMs > 0 && incident.stormSize === undefined && incident.stormId === undefined) {
+        this.#held.set(incident.id, { until: now + holdMs, occurrences });
+      } else this.#notify('created', tracked, occurrences, now);
     } else if (touch.regressed) {
       this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(incident), change: 'regressed' });
       this.#notify('regressed', tracked, occurrences, now);
@@ -694,7 +780,9 @@ export class IncidentTracker {
    * with the repository's error when a write failed, the data being kept for the next flush.
    */
   async flush(): Promise<void> {
-    this.#announceHeldBack(this.#clock());
+    const now = this.#clock();
+    this.#releaseHeld(now);
+    this.#announceHeldBack(now);
     const [writes, grouping] = await Promise.allSettled([this.#writer.flush(), this.#saveGrouping()]);
     if (grouping.status === 'fulfilled') {
       if (writes.status === 'rejected') throw writes.reason;
@@ -731,8 +819,22 @@ export class IncidentTracker {
     }
   }
 
+  /**
+   * The stages hear of the held new incidents whose hold is over (all of them with `all`), with
+   * the occurrences they had meanwhile; those grouped under a storm or merged away meanwhile never.
+   */
+  #releaseHeld(now: number, all = false): void {
+    for (const [id, held] of this.#held) {
+      if (!all && held.until > now) break; // made in order, with one hold: the rest are later
+      this.#held.delete(id);
+      const tracked = this.#incidents.get(id);
+      if (tracked !== undefined) this.#notify('created', tracked, held.occurrences, now);
+    }
+  }
+
   #tick(): void {
     const now = this.#clock();
+    this.#releaseHeld(now);
     if (this.#writer.busy || now - this.#lastWriteMs < this.#writeIntervalMs) {
       // The repository is still busy with the last batch, or wrote recently: announce, and write on a later tick.
       this.#announceHeldBack(now);
@@ -761,6 +863,8 @@ export class IncidentTracker {
     this.#lifecycle = 'closed';
     this.#droppedDetections += this.#queuedBeforeStart.length;
     this.#queuedBeforeStart = [];
+    // What is held is decided now: the stages' own close waits for it.
+    if (wasRunning) this.#releaseHeld(this.#clock(), true);
     if (wasRunning) await this.flush();
   }
 
@@ -786,6 +890,14 @@ export class IncidentTracker {
   }
 
   #notify(kind: IncidentChange['kind'], tracked: TrackedIncident, occurrences: number, at: number): void {
+    // Grouped under a storm: the storm's analysis and ticket stand for it.
+    if (tracked.incident.stormId !== undefined) return;
+    const held = this.#held.get(tracked.incident.id);
+    if (held !== undefined) {
+      held.occurrences += occurrences;
+      return;
+    }
+    tracked.toldStages = true;
     if (this.#stages.length === 0) return;
     const change: IncidentChange = { kind, incident: structuredClone(tracked.incident), occurrences, at };
     for (const stage of this.#stages) {

@@ -13,6 +13,8 @@ export interface TrackedIncident {
   /** Occurrences not yet announced, and the latest of them. */
   unannounced: number;
   latestUnannounced: Detection | undefined;
+  /** The later stages have heard of it (false while a new incident is held: StormGuard's holdMs). */
+  toldStages: boolean;
 }
 
 /** Wraps an incident (new, or loaded from the repository) for tracking. */
@@ -29,5 +31,6 @@ export function trackedFrom(incident: Incident): TrackedIncident {
     hot: false,
     unannounced: 0,
     latestUnannounced: undefined,
+    toldStages: true,
   };
 }

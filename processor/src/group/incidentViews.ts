@@ -12,6 +12,16 @@ export function cutBody(body: string): string {
   return body.length > MAX_BODY_LENGTH ? body.slice(0, MAX_BODY_LENGTH) : body;
 }
 
+/** An incident's example message is cut to this length (the samples keep the longer body). */
+export const MAX_EXAMPLE_LENGTH = 1_000;
+
+/** The record's own message, as a person would read it: the body, or `exception.message` when the body is empty. */
+export function exampleOf(detection: Detection): string {
+  const { record } = detection;
+  const message = record.Body !== '' ? record.Body : (record.LogAttributes['exception.message'] ?? '');
+  return message.length > MAX_EXAMPLE_LENGTH ? message.slice(0, MAX_EXAMPLE_LENGTH) : message;
+}
+
 export function summaryOf(incident: Incident): IncidentSummary {
   return {
     id: incident.id,

@@ -51,5 +51,6 @@ function stormOptions(settings: StormSettings | undefined): Partial<StormOptions
   const options: Partial<StormOptions> = {};
   if (settings?.maxNewIncidents !== undefined) options.maxNewIncidents = settings.maxNewIncidents;
   if (settings?.windowSeconds !== undefined) options.windowMs = settings.windowSeconds * 1_000;
+  if (settings?.holdSeconds !== undefined) options.holdMs = Math.round(settings.holdSeconds * 1_000);
   return options;
 }

@@ -47,19 +47,23 @@ export class JobRunner {
   }
 
   async #create(jira: JiraGateway, job: OutboxJob, incident: Incident, settings: JiraSettings, interrupted: boolean): Promise<JobOutcome> {
+    // The job's incident may have been merged into another since it was queued (its id then resolves to the
+    // survivor): the ticket is the survivor's, found by the survivor's fingerprint, never a second one.
+    const fingerprint = incident.fingerprint;
+    const merged = incident.id === job.incidentId ? '' : `incident ${job.incidentId} was merged into ${incident.id}: `;
     // The link table first: another receiver, or this one before a restart, may have filed it.
-    const linked = await this.#context.links.get(job.fingerprint);
+    const linked = await this.#context.links.get(fingerprint);
     if (linked && (linked.statusCategory !== 'done' || linked.createdAt >= job.createdAt)) {
-      return { link: linked, change: 'none', detail: `already linked to ${linked.key}` };
+      return { link: linked, change: 'none', detail: `${merged}already linked to ${linked.key}` };
     }
     // Then Jira, by the fingerprint label: an open issue, or one this job may have created before it was interrupted.
     const sinceMinutes = interrupted ? Math.ceil((this.#now() - job.firstAttemptAt) / 60_000) + 1 : undefined;
-    const [found] = await jira.search(fingerprintQuery(settings.projectKey, job.fingerprint, sinceMinutes), 1);
+    const [found] = await jira.search(fingerprintQuery(settings.projectKey, fingerprint, sinceMinutes), 1);
     if (found) {
       const link = await this.#saveLink(settings, incident, found.key, found.status, found.statusCategory, found.created);
       return { link, change: 'created', detail: `linked to ${found.key}, found in Jira by its fingerprint label` };
     }
-    return this.#fileNew(jira, job, incident, settings, '');
+    return this.#fileNew(jira, job, incident, settings, merged);
   }
 
   async #fileNew(jira: JiraGateway, job: OutboxJob, incident: Incident, settings: JiraSettings, why: string): Promise<JobOutcome> {

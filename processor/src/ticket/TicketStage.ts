@@ -1,4 +1,4 @@
-import type { Analysis, AuditStage, Incident, IncidentChange, IncidentStage, TicketLink } from '../types.ts';
+import type { Analysis, AuditStage, Incident, IncidentChange, IncidentMerge, IncidentStage, TicketLink } from '../types.ts';
 import { shouldComment, type CommentThrottleOptions, type LastUpdate } from './commentThrottle.ts';
 import type { JiraSettings } from './JiraSettings.ts';
 import { OccurrenceWindow } from './OccurrenceWindow.ts';
@@ -60,6 +60,71 @@ export class TicketStage implements IncidentStage {
     const state = this.#state(change.incident.fingerprint);
     state.window.add(change.at, change.occurrences);
     void this.#serially(change.incident.fingerprint, () => this.#consider(change, state));
+  }
+
+  onMerged(merge: IncidentMerge): void {
+    void this.merged(merge).catch(() => {}); // reported by #serially
+  }
+
+  /**
+   * Two incidents became one (automatically or by hand): the ticket follows the survivor. When
+   * only the absorbed incident has one, it is the survivor's from now on; when both have one,
+   * the survivor's stands for both. A create job of the absorbed incident still queued is
+   * cancelled, and when the survivor has neither a ticket nor a job of its own, one is queued
+   * for it instead: the decision stands, for the incident that stays. No second ticket is filed
+   * (JobRunner also files a job of a merged incident's id for its survivor, whose link it finds).
+   * Idempotent: a merge told twice changes nothing the second time. Resolves when done.
+   */
+  merged(merge: IncidentMerge): Promise<void> {
+    const { absorbed, survivor, actor } = merge;
+    this.#incidents.set(survivor.id, survivor);
+    // The absorbed id answers with the survivor from now on (as the store's lookup does).
+    this.#incidents.set(absorbed.id, survivor);
+    const from = this.#state(absorbed.fingerprint);
+    const into = this.#state(survivor.fingerprint);
+    return this.#serially(survivor.fingerprint, async () => {
+      await Promise.all([this.#load(absorbed.fingerprint, from, true), this.#load(survivor.fingerprint, into, true)]);
+      const moving = from.link;
+      if (moving && (!into.link || into.link.statusCategory === 'done') && moving.statusCategory !== 'done') {
+        const link: TicketLink = { ...moving, incidentId: survivor.id, fingerprint: survivor.fingerprint, updatedAt: this.#now() };
+        await this.#context.links.save(link);
+        into.link = link;
+        await this.#audit(survivor.id, 'merged', `ticket ${moving.key} of incident ${absorbed.id} now stands for this one`, actor);
+      } else if (moving && into.link && moving.key !== into.link.key && !from.skipped.has(`merged-into:${survivor.id}`)) {
+        from.skipped.add(`merged-into:${survivor.id}`);
+        await this.#audit(
+          survivor.id,
+          'merged',
+          `incident ${absorbed.id} had its own ticket ${moving.key}; this one's ${into.link.key} stands for both from now on`,
+          actor,
+        );
+      }
+      const filing = from.filing;
+      if (filing && filing.kind !== 'comment' && (filing.state === 'pending' || filing.state === 'waiting')) {
+        const now = this.#now();
+        const cancelled: OutboxJob = {
+          ...filing,
+          state: 'done',
+          lastError: `cancelled: incident ${absorbed.id} was merged into ${survivor.id}`,
+          updatedAt: now,
+          nextAttemptAt: now,
+        };
+        await this.#context.outbox.put(cancelled);
+        from.filing = cancelled;
+        const open = into.link !== undefined && into.link.statusCategory !== 'done';
+        const survivorFiling = into.filing && (into.filing.state === 'pending' || into.filing.state === 'running');
+        await this.#audit(
+          absorbed.id,
+          'ticket.skipped',
+          `its queued ${filing.kind} job is cancelled: merged into incident ${survivor.id}, ` +
+            (open ? `whose ticket ${into.link!.key} stands for both` : 'which is filed instead'),
+          actor,
+        );
+        if (!open && !survivorFiling) {
+          await this.#queue(into, 'create', survivor, { actor: ACTOR }, `incident ${absorbed.id}, merged into this one, was due a ticket`);
+        }
+      }
+    });
   }
 
   /** The incident as this stage last heard of it. */

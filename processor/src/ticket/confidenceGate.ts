@@ -20,13 +20,20 @@ export function confidenceGate(
   incident: Pick<Incident, 'severity' | 'count'>,
   analysis: Pick<Analysis, 'confidence' | 'analyser'> | undefined,
 ): ConfidenceDecision {
-  const threshold = minConfidence?.[incident.severity];
-  if (threshold === undefined) return { file: true, detail: '', reason: 'no-threshold' };
+  if (minConfidence === undefined) return { file: true, detail: '', reason: 'no-threshold' };
+  const threshold = minConfidence[incident.severity];
+  const has =
+    analysis === undefined ? 'no analysis came in time' : `the ${analysis.analyser} analysis has ${analysis.confidence.toFixed(2)}`;
+  if (threshold === undefined) {
+    return { file: true, reason: 'no-threshold', detail: `${incident.severity} files whatever the confidence (${has})` };
+  }
+  // Not filed now: the stage decides again at the incident's next change (a later analysis, more occurrences).
+  const later = 'no ticket for now, decided again at the next occurrence';
   if (analysis === undefined) {
     return {
       file: false,
       reason: 'no-analysis',
-      detail: `${incident.severity} needs an analysis with confidence above ${threshold}; none came in time`,
+      detail: `${later}: ${incident.severity} needs an analysis with confidence above ${threshold}; none came in time`,
     };
   }
   const confidence = analysis.confidence.toFixed(2);
@@ -34,16 +41,20 @@ export function confidenceGate(
     return {
       file: false,
       reason: `low-confidence:${confidence}`,
-      detail: `${incident.severity} needs confidence above ${threshold}; the ${analysis.analyser} analysis has ${confidence}`,
+      detail: `${later}: ${incident.severity} needs confidence above ${threshold}; ${has}`,
     };
   }
   const needsRepeat = incident.severity === 'MEDIUM' || incident.severity === 'LOW';
   if (needsRepeat && incident.count < 2) {
-    return { file: false, reason: 'not-repeating', detail: `${incident.severity} needs the error to repeat (1 occurrence so far)` };
+    return {
+      file: false,
+      reason: 'not-repeating',
+      detail: `${later}: ${incident.severity} needs the error to repeat (1 occurrence so far; ${has})`,
+    };
   }
   return {
     file: true,
     reason: 'confident',
-    detail: `confidence ${confidence} above ${threshold} for ${incident.severity}${needsRepeat ? `, ${incident.count} occurrences` : ''}`,
+    detail: `${has}, above ${threshold} for ${incident.severity}${needsRepeat ? `, and ${incident.count} occurrences` : ''}`,
   };
 }

@@ -7,10 +7,13 @@ export const MAX_SUMMARY_LENGTH = 255;
 /**
  * `[CRITICAL] MISSING_PRICE: Product 999 has no price (STORE_001)`: severity, error type, the
  * latest occurrence's own message (the masked title when there is no sample) and the store it
- * hit most. One line, at most 255 characters.
+ * hit most. A storm incident's summary is its title instead (`Storm: 200 new incidents of rule
+ * … in …`): one sample's message would misname a storm of many errors. One line, at most 255
+ * characters.
  */
 export function ticketSummary(incident: Incident): string {
-  const message = (incident.samples[0]?.body || incident.title).replace(/\s+/g, ' ').trim();
+  const isStorm = incident.stormSize !== undefined;
+  const message = ((isStorm ? '' : incident.samples[0]?.body) || incident.title).replace(/\s+/g, ' ').trim();
   const store = storeNote(incident.storeCounts);
   const head = `[${incident.severity}] ${cut(incident.errorType, 80)}: `;
   const tail = store === '' ? '' : ` (${store})`;

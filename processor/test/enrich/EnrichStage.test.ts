@@ -3,6 +3,7 @@ import { AnalyserError } from '../../src/enrich/Analyser.ts';
 import { EnrichStage, type EnrichStageOptions } from '../../src/enrich/EnrichStage.ts';
 import * as pos from '../support/posRecords.ts';
 import { trackerHarness } from '../support/trackerHarness.ts';
+import { incidentOf } from './support/incidents.ts';
 import { held, InMemoryAnalysisStore, MODEL_FINDING, never, RecordingAuditLog, ScriptedModel } from './support/enrichDoubles.ts';
 
 type Harness = ReturnType<typeof trackerHarness>;
@@ -293,5 +294,48 @@ describe('EnrichStage when its ports fail', () => {
     expect(harness.ofType('ai.completed')[0]!.analysis.similarIncidents).toEqual([
       { incidentId: 'old', errorType: 'MISSING_PRICE', title: 'Product <n> has no price', status: 'resolved', ticketKey: 'POS-1' },
     ]);
+  });
+});
+
+describe('EnrichStage: merges', () => {
+  it("lets the absorbed incident's analysis stand for a survivor that has none, and keeps a survivor's own", async () => {
+    const { harness, stage, store, audit, settle } = await enriched();
+    harness.record(pos.missingPrice());
+    await settle();
+    const [absorbed] = harness.tracker.list();
+    const survivor = { ...absorbed!, id: 'a0a0a0a0a0a0a0a0', fingerprint: 'a0a0a0a0a0a0a0a0', count: 4 };
+    stage.onMerged({ absorbed: absorbed!, survivor, actor: 'stacklens', at: harness.clock.now });
+    await settle();
+    const adopted = await stage.analysisFor(survivor.id, 1_000);
+    expect(adopted).toMatchObject({ incidentId: survivor.id, fingerprint: survivor.fingerprint, category: 'data' });
+    expect(store.saved.at(-1)).toEqual(adopted);
+    expect(audit.stagesOf(survivor.id)).toEqual(['merged']);
+    expect(audit.entries.at(-1)?.detail).toMatch(new RegExp(`^the analysis of incident ${absorbed!.id} \\(data, confidence 0\\.90\\)`));
+    expect(harness.ofType('ai.completed').at(-1)?.incident.id).toBe(survivor.id);
+    // Its later changes are answered from the adopted analysis: no new one.
+    const analyses = stage.stats().analyses;
+    stage.onIncidentChange({ kind: 'occurrences', incident: { ...survivor, count: 5 }, occurrences: 1, at: harness.clock.now });
+    await settle();
+    expect(stage.stats().analyses).toBe(analyses);
+
+    // A survivor with its own stored analysis keeps it.
+    const other = { ...survivor, id: 'c2c2c2c2c2c2c2c2', fingerprint: 'c2c2c2c2c2c2c2c2' };
+    await store.save([{ ...adopted!, incidentId: other.id, fingerprint: other.fingerprint, category: 'code' }]);
+    stage.onMerged({ absorbed: survivor, survivor: other, actor: 'api', at: harness.clock.now });
+    await settle();
+    expect((await stage.analysisFor(other.id, 1_000))?.category).toBe('code');
+    expect(audit.stagesOf(other.id)).toEqual([]);
+  });
+
+  it('analyses a survivor known only through a merge when it is created and nothing was adopted', async () => {
+    const { stage, settle } = await enriched();
+    const survivor = await incidentOf(pos.missingPrice());
+    const absorbed = { ...survivor, id: 'b1b1b1b1b1b1b1b1', fingerprint: 'b1b1b1b1b1b1b1b1' };
+    stage.onMerged({ absorbed, survivor, actor: 'stacklens', at: Date.now() });
+    await settle();
+    expect(await stage.analysisFor(survivor.id, 0)).toBeUndefined();
+    stage.onIncidentChange({ kind: 'created', incident: survivor, occurrences: 1, at: Date.now() });
+    await settle();
+    expect(stage.stats().analyses).toBe(1);
   });
 });

@@ -600,6 +600,7 @@ describe('IncidentTracker: publishing and stages', () => {
         throw new Error(`cannot publish ${event.type}`);
       },
       onError: (error) => errors.push(error),
+      storm: { holdMs: 0 },
       stages: [
         {
           onIncidentChange: () => {

@@ -40,7 +40,8 @@ function setup() {
   const errors: unknown[] = [];
   const probe = new AutoTicketPolicyProbe();
   const pipeline = createPipeline({
-    ruleSet: defaultRuleSet(),
+    // No storm-guard hold: these tests look at what the stages hear right after consume().
+    ruleSet: { ...defaultRuleSet(), storm: { holdSeconds: 0 } },
     repository,
     bus,
     clock: () => T0,
@@ -136,6 +137,28 @@ describe('Pipeline', () => {
     const id = pipeline.tracker.list()[0]?.id as string;
     pipeline.tracker.acknowledge(id, 'api');
     expect(kinds).toEqual(['created', 'status']);
+    await pipeline.close();
+  });
+
+  it("holds a new incident's analysis and ticket decision for the rules file's storm.holdSeconds", async () => {
+    const clock = { now: T0 };
+    const kinds: string[] = [];
+    const pipeline = createPipeline({
+      ruleSet: { ...defaultRuleSet(), storm: { holdSeconds: 1.5 } },
+      repository: new InMemoryIncidentRepository(),
+      bus: () => {},
+      clock: () => clock.now,
+      stages: [{ onIncidentChange: (change) => kinds.push(`${change.kind}:${change.occurrences}`) }],
+      tracker: { flushIntervalMs: 3_600_000 },
+    });
+    await pipeline.start();
+    pipeline.consume([missingPrice(), missingPrice()]);
+    clock.now += 1_499;
+    await pipeline.tracker.flush();
+    expect(kinds).toEqual([]);
+    clock.now += 1;
+    await pipeline.tracker.flush();
+    expect(kinds).toEqual(['created:2']);
     await pipeline.close();
   });
 

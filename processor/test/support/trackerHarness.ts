@@ -25,6 +25,8 @@ export function trackerHarness(options: Partial<IncidentTrackerOptions> & { repo
     onError: (error) => errors.push(error),
     stages: [recordingStage],
     ...options,
+    // No hold unless a test asks for one: most tests look at what the stages hear right after recording.
+    storm: { holdMs: 0, ...options.storm },
     repository,
     clock: () => clock.now,
   });

@@ -84,6 +84,26 @@ describe('OutboxWorker against a stateful Jira', () => {
     expect(issue!.comments).toHaveLength(1);
   });
 
+  it("files a job of an incident merged since for its survivor: the survivor's link when it has one, never a second ticket", async () => {
+    jira = await startJiraDouble();
+    const survivor = incident({ id: 'a0a0a0a0a0a0a0a0', fingerprint: 'a0a0a0a0a0a0a0a0' });
+    // The store resolves the merged id to the survivor.
+    const h = setup(jira.url, new Map([[FP, survivor]]));
+    await h.outbox.put(createJob());
+    h.worker.start();
+    await done(h);
+    expect(jira.issues).toHaveLength(1);
+    expect(jira.issues[0]?.labels).toContain(`stacklens-fp-${survivor.fingerprint}`);
+    const filed = await h.links.get(survivor.fingerprint);
+    expect(filed).toMatchObject({ incidentId: survivor.id });
+    // Another job of the merged id finds the survivor's ticket.
+    await h.outbox.put(createJob({ id: createJobId(FP, 1) }));
+    h.worker.wake();
+    await done(h, createJobId(FP, 1));
+    expect(jira.issues).toHaveLength(1);
+    expect(h.outbox.jobs.get(createJobId(FP, 1))?.result).toBe(filed?.key);
+  });
+
   it('retries a job whose incident is not stored yet (a crash between the job and the incident write), then files it once', async () => {
     jira = await startJiraDouble();
     const incidents = new Map<string, Incident>();

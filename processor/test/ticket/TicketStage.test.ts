@@ -191,20 +191,29 @@ describe('TicketStage', () => {
       await h.stage.settle();
       return { filed: h.queued.length, audit: h.audit.map((entry) => `${entry.stage}: ${entry.detail}`) };
     };
-    expect(await decide('CRITICAL', 0.1)).toMatchObject({ filed: 1 });
+    expect(await decide('CRITICAL', 0.1)).toMatchObject({
+      filed: 1,
+      audit: [
+        expect.stringMatching(
+          /^ticket.pending: create job queued: .*; CRITICAL files whatever the confidence \(the offline analysis has 0.10\)$/,
+        ),
+      ],
+    });
     expect(await decide('HIGH', 0.8)).toMatchObject({
       filed: 1,
-      audit: [expect.stringMatching(/^ticket.pending: .*confidence 0.80 above 0.75 for HIGH$/)],
+      audit: [expect.stringMatching(/^ticket.pending: create job queued: .*; the offline analysis has 0.80, above 0.75 for HIGH$/)],
     });
     expect(await decide('HIGH', 0.7)).toEqual({
       filed: 0,
-      audit: ['ticket.skipped: rule pos-missing-price: HIGH needs confidence above 0.75; the offline analysis has 0.70'],
+      audit: [
+        'ticket.skipped: rule pos-missing-price: no ticket for now, decided again at the next occurrence: HIGH needs confidence above 0.75; the offline analysis has 0.70',
+      ],
     });
     expect(await decide('HIGH', undefined)).toMatchObject({ filed: 0, audit: [expect.stringContaining('none came in time')] });
     expect(await decide('MEDIUM', 0.95)).toMatchObject({ filed: 0, audit: [expect.stringContaining('needs the error to repeat')] });
     expect(await decide('MEDIUM', 0.95, 3)).toMatchObject({
       filed: 1,
-      audit: [expect.stringContaining('0.95 above 0.9 for MEDIUM, 3 occurrences')],
+      audit: [expect.stringContaining('the offline analysis has 0.95, above 0.9 for MEDIUM, and 3 occurrences')],
     });
     expect(await decide('MEDIUM', 0.85, 3)).toMatchObject({ filed: 0 });
   });
@@ -223,5 +232,54 @@ describe('TicketStage', () => {
     h.stage.onIncidentChange(change('occurrences', incident({ count: 50 }), 49, h.clock.now));
     await h.stage.settle();
     expect(h.errors.map((e) => e.what)).toContain('ticket stage');
+  });
+});
+
+describe('TicketStage: merges', () => {
+  const survivor = incident({ id: 'a0a0a0a0a0a0a0a0', fingerprint: 'a0a0a0a0a0a0a0a0', count: 5 });
+  const absorbed = incident({ id: 'b1b1b1b1b1b1b1b1', fingerprint: 'b1b1b1b1b1b1b1b1', count: 3 });
+  const merge = { absorbed, survivor, actor: 'stacklens', at: T0 };
+
+  it("moves the absorbed incident's ticket to the survivor, once, and files no second one", async () => {
+    const h = harness();
+    await h.links.save(link({ incidentId: absorbed.id, fingerprint: absorbed.fingerprint, key: 'POS-9' }));
+    h.stage.onMerged(merge);
+    await h.stage.merged(merge); // told twice (the tracker, then the merge route): nothing more
+    expect(await h.links.get(survivor.fingerprint)).toMatchObject({ key: 'POS-9', incidentId: survivor.id });
+    expect(h.audit.map((entry) => [entry.incidentId, entry.stage, entry.detail])).toEqual([
+      [survivor.id, 'merged', `ticket POS-9 of incident ${absorbed.id} now stands for this one`],
+    ]);
+    h.stage.onIncidentChange(change('occurrences', { ...survivor, count: 6 }, 1, T0 + 1));
+    await h.stage.settle();
+    expect(h.outbox.ofKind('create')).toHaveLength(0);
+  });
+
+  it("keeps the survivor's own ticket when both have one, and says so", async () => {
+    const h = harness();
+    await h.links.save(link({ incidentId: absorbed.id, fingerprint: absorbed.fingerprint, key: 'POS-9' }));
+    await h.links.save(link({ incidentId: survivor.id, fingerprint: survivor.fingerprint, key: 'POS-1' }));
+    await h.stage.merged(merge);
+    await h.stage.merged(merge);
+    expect((await h.links.get(survivor.fingerprint))?.key).toBe('POS-1');
+    expect(h.audit.map((entry) => entry.detail)).toEqual([
+      `incident ${absorbed.id} had its own ticket POS-9; this one's POS-1 stands for both from now on`,
+    ]);
+  });
+
+  it("cancels the absorbed incident's queued create job and queues the survivor's instead", async () => {
+    const h = harness();
+    h.stage.onIncidentChange(change('created', absorbed, 1, T0));
+    await h.stage.settle();
+    expect(h.queued.map((job) => job.id)).toEqual([`create:${absorbed.fingerprint}:0`]);
+    await h.stage.merged(merge);
+    expect((await h.outbox.get(`create:${absorbed.fingerprint}:0`))?.state).toBe('done');
+    expect(h.queued.map((job) => job.id)).toEqual([`create:${absorbed.fingerprint}:0`, `create:${survivor.fingerprint}:0`]);
+    expect(h.audit.map((entry) => [entry.incidentId, entry.stage])).toEqual([
+      [absorbed.id, 'ticket.pending'],
+      [absorbed.id, 'ticket.skipped'],
+      [survivor.id, 'ticket.pending'],
+    ]);
+    // The worker looks the absorbed id up and finds the survivor.
+    expect(h.stage.snapshot(absorbed.id)?.id).toBe(survivor.id);
   });
 });

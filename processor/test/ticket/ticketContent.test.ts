@@ -44,6 +44,11 @@ describe('ticket summary', () => {
     expect(summary).toBe('[CRITICAL] MISSING_PRICE: Product 999 has no price (STORE_001 +2 more)');
   });
 
+  it("gives a storm incident's title, not one sample's message: rule, service and how many incidents", () => {
+    const title = 'Storm: 200 new incidents of rule pos-missing-price in demo-pos (e.g. Product <num> has no price)';
+    expect(ticketSummary(incident({ title, stormSize: 200 }))).toBe(`[CRITICAL] MISSING_PRICE: ${title} (STORE_001)`);
+  });
+
   it('falls back to the masked title without samples, and leaves the store out without one', () => {
     expect(ticketSummary(incident({ samples: [], storeCounts: {} }))).toBe('[CRITICAL] MISSING_PRICE: Product <n> has no price');
   });

@@ -25,6 +25,9 @@ const INCIDENT_COLUMNS = [
   'timeToDetectMs',
   'updatedAt',
   'version',
+  'example',
+  'stormId',
+  'stormSize',
 ] as const;
 
 const OCCURRENCE_COLUMNS = [
@@ -178,6 +181,9 @@ export class ClickHouseIncidentRepository implements IncidentRepository {
       Math.max(0, Math.round(incident.timeToDetectMs)),
       updatedAt,
       version,
+      incident.example ?? '',
+      incident.stormId ?? '',
+      incident.stormSize ?? 0,
     ];
   }
 }

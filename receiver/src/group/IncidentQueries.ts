@@ -29,6 +29,8 @@ export interface IncidentFilters {
   store?: string;
   /** Text in the title (the template), error type, service, stores, kiosks, or the samples' raw messages and attributes, any case. */
   text?: string;
+  /** Incidents grouped under this storm incident. */
+  storm?: string;
   limit: number;
   offset: number;
 }
@@ -77,10 +79,11 @@ export class IncidentQueries {
       .add('errorType = {errorType:String}', 'errorType', filters.errorType)
       .add('service = {service:String}', 'service', filters.service)
       .add('mapContains(storeCounts, {store:String})', 'store', filters.store)
+      .add('stormId = {storm:String}', 'storm', filters.storm)
       .add(
         // The title is the template (`Product <num> has no price`); the samples keep the raw values (`999`, an order id).
         // Each field is searched on its own, as text: never the JSON around the samples.
-        'arrayExists(field -> positionCaseInsensitiveUTF8(field, {text:String}) > 0, arrayConcat([title, errorType, service], ' +
+        'arrayExists(field -> positionCaseInsensitiveUTF8(field, {text:String}) > 0, arrayConcat([title, example, errorType, service], ' +
           'mapKeys(storeCounts), mapKeys(kioskCounts), ' +
           "arrayMap(sample -> JSONExtractString(sample, 'body'), JSONExtractArrayRaw(samples)), " +
           "arrayFlatten(arrayMap(sample -> mapValues(JSONExtract(sample, 'attributes', 'Map(String, String)')), JSONExtractArrayRaw(samples)))))",

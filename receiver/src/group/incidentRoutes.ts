@@ -25,6 +25,7 @@ interface IncidentsQuery {
   service?: string;
   store?: string;
   text?: string;
+  storm?: string;
   limit: number;
   offset: number;
 }
@@ -64,8 +65,9 @@ const listSchema = {
       text: {
         ...filterString,
         description:
-          'Text, any case, in the title (the message template), error type, service, store or kiosk ids, or the raw messages and attributes of the samples (a product id such as 999, an order id).',
+          'Text, any case, in the title (the message template), the example message, error type, service, store or kiosk ids, or the raw messages and attributes of the samples (a product id such as 999, an order id).',
       },
+      storm: { ...filterString, description: 'Incidents grouped under this storm incident (its id): their `stormId`.' },
       ...pageQuery,
     },
   },

@@ -24,6 +24,9 @@ export interface IncidentViewRow {
   timeToDetectMs: number | string;
   updatedAtMs: number | string;
   version: number | string;
+  example: string;
+  stormId: string;
+  stormSize: number | string;
 }
 
 export interface IncidentRow extends IncidentViewRow {
@@ -34,7 +37,7 @@ export interface IncidentRow extends IncidentViewRow {
 export const INCIDENT_VIEW_SELECT = `id, fingerprint, service, errorType, exceptionType, severity, title, ruleId,
     ticketPolicy, status, count, toUnixTimestamp64Milli(firstSeen) AS firstSeenMs,
     toUnixTimestamp64Milli(lastSeen) AS lastSeenMs, storeCounts, kioskCounts, regressions, timeToDetectMs,
-    toUnixTimestamp64Milli(updatedAt) AS updatedAtMs, version`;
+    toUnixTimestamp64Milli(updatedAt) AS updatedAtMs, version, example, stormId, stormSize`;
 
 export const INCIDENT_SELECT = `${INCIDENT_VIEW_SELECT}, samples`;
 
@@ -58,11 +61,17 @@ export function incidentViewFromRow(row: IncidentViewRow): IncidentView {
     regressions: Number(row.regressions),
     timeToDetectMs: Number(row.timeToDetectMs),
     updatedAt: isoFromMs(row.updatedAtMs),
+    // Incidents stored before migration 0010 have none: their latest sample is the example.
+    example: row.example,
+    ...(row.stormId === '' ? {} : { stormId: row.stormId }),
+    ...(Number(row.stormSize) === 0 ? {} : { stormSize: Number(row.stormSize) }),
   };
 }
 
 export function incidentFromRow(row: IncidentRow): Incident {
-  return { ...incidentViewFromRow(row), samples: JSON.parse(row.samples) as IncidentSample[] };
+  const samples = JSON.parse(row.samples) as IncidentSample[];
+  const view = incidentViewFromRow(row);
+  return { ...view, example: view.example || (samples.at(-1)?.body ?? ''), samples };
 }
 
 export function isoFromMs(ms: number | string): string {

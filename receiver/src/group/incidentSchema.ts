@@ -114,6 +114,24 @@ function specs(retentionDays: number): TableSpec[] {
   ];
 }
 
+/**
+ * Migration 0010: an incident's real example message, and the storm guard's grouping (the storm
+ * an incident is grouped under; on a storm incident, how many new incidents it stands for).
+ * Columns added with defaults, so rows written before read as no example and no storm.
+ */
+export function incidentStormColumnsStatements(options: SchemaOptions): string[] {
+  const add = [
+    "ADD COLUMN IF NOT EXISTS example String DEFAULT ''",
+    "ADD COLUMN IF NOT EXISTS stormId String DEFAULT ''",
+    'ADD COLUMN IF NOT EXISTS stormSize UInt32 DEFAULT 0',
+  ].join(',\n    ');
+  const table = `${options.database}.${INCIDENTS_TABLE}`;
+  if (!options.cluster) return [`ALTER TABLE ${table}\n    ${add}`];
+  const onCluster = ` ON CLUSTER '${options.cluster}'`;
+  // The local tables hold the data; the distributed one gets the same columns so that it reads them.
+  return [`ALTER TABLE ${table}_local${onCluster}\n    ${add}`, `ALTER TABLE ${table}${onCluster}\n    ${add}`];
+}
+
 /** The incident, occurrence and audit tables (listed in the receiver's migrations). */
 export function incidentTableStatements(options: SchemaOptions): string[] {
   return specs(options.retentionDays).flatMap((spec) => tableStatements(options, spec));

@@ -73,6 +73,7 @@ const sharedSchemas = [
       'regressions',
       'timeToDetectMs',
       'updatedAt',
+      'example',
     ],
     properties: {
       id: { type: 'string', description: 'Equal to the fingerprint: stable across restarts and receivers.' },
@@ -81,7 +82,28 @@ const sharedSchemas = [
       errorType: { type: 'string' },
       exceptionType: { type: 'string' },
       severity: { type: 'string', enum: SEVERITIES },
-      title: { type: 'string', description: 'The masked message.' },
+      title: {
+        type: 'string',
+        description:
+          'The message template: the variable parts shown as such (`<*>`, `<num>`, `<id>`, `<host>`…), e.g. `Product <num> has no price`. ' +
+          'A storm incident: `Storm: N new incidents of rule … in … (e.g. <template>)`.',
+      },
+      example: {
+        type: 'string',
+        description:
+          "One real message of the incident as it arrived (its first occurrence's body, or exception message), at most 1,000 characters; " +
+          'empty for an incident stored before it was kept and without samples.',
+      },
+      stormId: {
+        type: 'string',
+        description:
+          "Present on an incident grouped under a storm (the storm guard): the storm incident's id, whose analysis and ticket stand for it.",
+      },
+      stormSize: {
+        type: 'integer',
+        description:
+          'Present on a storm incident: how many new incidents of its rule and service it stands for (grouped under it or folded into it).',
+      },
       ruleId: { type: 'string' },
       ticketPolicy: { $ref: 'TicketPolicy#' },
       status: { type: 'string', enum: INCIDENT_STATUSES },

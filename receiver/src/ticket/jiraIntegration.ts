@@ -117,21 +117,10 @@ async function createJira(context: IntegrationContext, options: JiraIntegrationO
     name: 'jira',
     stage: ticketing.stage,
     annotations: { tickets: (ids) => links.forIncidents(ids) },
-    // The ticket follows the survivor of a merge: when only the absorbed incident has one, it is
-    // the survivor's from now on (the worker finds the link before any create call: no second ticket).
+    // A person's merge: the ticket follows the survivor (the tracker told the stage already; this waits for it to be done,
+    // so the answer shows the ticket where it now is). Automatic merges reach the stage through the tracker alone.
     async onMerged(absorbed, survivor, actor) {
-      const [moving, kept] = await Promise.all([links.get(absorbed.fingerprint), links.get(survivor.fingerprint)]);
-      if (moving === undefined || kept !== undefined) return;
-      await links.save({ ...moving, incidentId: survivor.id, fingerprint: survivor.fingerprint, updatedAt: Date.now() });
-      await context.repository.appendAudit([
-        {
-          incidentId: survivor.id,
-          stage: 'merged',
-          at: Date.now(),
-          detail: `ticket ${moving.key} of incident ${absorbed.id} now stands for this one`,
-          actor,
-        },
-      ]);
+      await ticketing.stage.merged({ absorbed, survivor, actor, at: Date.now() });
     },
     routes: async (api) => {
       await api.register(jiraRoutes, { config, ticketing, outbox, links, pollIntervalMs, testTimeoutMs: callTimeoutMs, outbound });

@@ -74,9 +74,22 @@ describe('ClickHouseIncidentRepository on chDB', () => {
 
   it('starts empty, then round-trips an incident with its maps, samples and policy', async () => {
     expect(await repository.loadIncidents()).toEqual([]);
-    const saved = incident();
+    const saved = { ...incident(), example: 'Product 999 has no price (order ORD-7Q2K9X1B)', stormId: 'fp-storm' };
     await repository.saveIncidents([saved]);
     expect(await repository.loadIncidents()).toEqual([saved]);
+  });
+
+  it("keeps a storm incident's size, and gives an incident saved without an example its oldest sample's message", async () => {
+    const storm = { ...incident({ id: 'fp-storm', fingerprint: 'fp-storm' }), example: 'Product 1 has no price', stormSize: 200 };
+    const older = incident({ id: 'fp-older', fingerprint: 'fp-older' });
+    await repository.saveIncidents([storm, older]);
+    const loaded = await repository.loadIncidents();
+    expect(loaded.find((known) => known.id === 'fp-storm')).toEqual(storm);
+    const before = loaded.find((known) => known.id === 'fp-older');
+    expect(before?.example).toBe(older.samples.at(-1)?.body);
+    expect(before).not.toHaveProperty('stormId');
+    expect(before).not.toHaveProperty('stormSize');
+    await store.transport.command(`DELETE FROM ${repository.tables.incidents} WHERE id IN ('fp-storm', 'fp-older')`);
   });
 
   it('a newer state replaces the older, even when saved within the same millisecond', async () => {

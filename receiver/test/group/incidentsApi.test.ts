@@ -19,6 +19,7 @@ interface IncidentJson {
   count: number;
   service: string;
   title: string;
+  example: string;
   firstSeen: string;
   lastSeen: string;
   storeCounts: Record<string, number>;
@@ -96,6 +97,8 @@ describe('GET /api/incidents', () => {
   it('finds by text: the template title, and the raw values of the samples that the template masks', async () => {
     const [missing] = (await listIncidents('?errorType=MISSING_PRICE')).items;
     expect(missing?.title).toBe('Product <num> has no price (order <id>)');
+    // Beside the template, one real message as it arrived.
+    expect(missing?.example).toMatch(/^Product 999 has no price \(order ORD-\d+\)$/);
     expect((await listIncidents('?text=999')).items.map((i) => i.errorType)).toEqual(['MISSING_PRICE']);
     expect((await listIncidents('?text=ord-4')).items.map((i) => i.errorType)).toEqual(['PAYMENT_FAILED']);
     expect((await listIncidents('?text=has%20no%20price')).items.map((i) => i.errorType)).toEqual(['MISSING_PRICE']);
