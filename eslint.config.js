@@ -40,5 +40,16 @@ export default defineConfig(
     files: ['demo-pos/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: globals.browser },
   },
+  {
+    // Promises in product code: one left floating or handed where a callback's result is ignored
+    // loses its rejection (an unhandled rejection ends a Node process). These two rules need types.
+    name: 'stacklens/promises',
+    files: ['*/src/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   prettierConfig,
 );

@@ -37,7 +37,7 @@ const traffic = startTraffic({
 console.log(`traffic: ${args.ordersPerSecond} order(s)/s to ${args.url}, ${Math.round(args.failureShare * 100)}% failure scenarios`);
 const summary = setInterval(() => console.log(`traffic: ${formatStats(traffic.stats())}`), SUMMARY_EVERY_MS);
 
-const deadline = args.durationSeconds === undefined ? undefined : setTimeout(stop, args.durationSeconds * 1000);
+const deadline = args.durationSeconds === undefined ? undefined : setTimeout(() => void stop(), args.durationSeconds * 1000);
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;

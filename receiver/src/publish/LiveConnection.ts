@@ -56,7 +56,8 @@ export class LiveConnection {
     if (!this.open) return false;
     if (this.socket.bufferedAmount > this.#limits.maxBufferedBytes) {
       this.#observer.droppedSlow();
-      this.end(CLOSE_CODES.TOO_SLOW, 'too slow');
+      // end() never rejects: it resolves once the socket is closed or destroyed, which no sender waits for.
+      void this.end(CLOSE_CODES.TOO_SLOW, 'too slow');
       return false;
     }
     this.socket.send(payload, { binary: false });
