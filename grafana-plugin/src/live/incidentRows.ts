@@ -111,7 +111,11 @@ export function applyLiveEvent(rows: IncidentRows, event: LiveEvent, replayed = 
   if (event.type === 'incident.unmerged') {
     // Back as it was when merged, whatever the row (if any) said: its counts are its own again.
     const base = current ? { ...current, ...event.incident } : { ...event.incident, analysis: null, ticket: null, ...NO_LIVE_STATE };
-    return new Map(rows).set(event.incident.id, { ...base, touchedAt: event.at, replayedOnly: replayed && (current?.replayedOnly ?? true) });
+    return new Map(rows).set(event.incident.id, {
+      ...base,
+      touchedAt: event.at,
+      replayedOnly: replayed && (current?.replayedOnly ?? true),
+    });
   }
   // A replayed or late event must not wind a row back to fewer occurrences.
   const replayedOnly = replayed && (current?.replayedOnly ?? true);

@@ -87,8 +87,8 @@ type Lifecycle = 'idle' | 'starting' | 'running' | 'closed';
  * announced at once (low latency for the usual single error), further ones are summed and
  * announced at the next tick, one `error.detected` (saying how many occurrences it stands for)
  * and one `incident.updated` per incident per tick. A storm of 10,000 identical errors is one
- * `incident.created` and a handful of updates. Creation, regression, status changes and spikes
- * are announced at once.
+ * `incident.created` and a handful of updates. Creation, regression, status changes, spikes, merges
+ * and unmerges are announced at once.
  *
  * Writes (changed incidents, occurrence rows, audit entries) go out at each tick in at most
  * three repository calls; a failed call is kept and retried at the next tick (PendingWrites
