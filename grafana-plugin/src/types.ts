@@ -258,6 +258,10 @@ export type LiveEvent =
   | { type: 'ticket.created' | 'ticket.updated'; seq: number; at: number; incident: IncidentSummary; ticket: TicketLink }
   | { type: 'ticket.failed'; seq: number; at: number; incident: IncidentSummary; error: string }
   | { type: 'spike'; seq: number; at: number; incident: IncidentSummary; ratePerMinute: number; baselinePerMinute: number }
+  /** `incident` (as it was) is part of `into` from now on: its row goes. */
+  | { type: 'incident.merged'; seq: number; at: number; incident: IncidentSummary; into: string; actor: string }
+  /** `incident` was taken out of `from` again: its row comes back. */
+  | { type: 'incident.unmerged'; seq: number; at: number; incident: IncidentSummary; from: string; actor: string }
   | {
       type: 'storm';
       seq: number;

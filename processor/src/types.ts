@@ -269,6 +269,33 @@ export type LiveEvent =
       windowSeconds: number;
     }
   | {
+      /**
+       * `incident` is part of `into` from now on: a person merged it, or (actor `stacklens`) its
+       * template turned out to be `into`'s. Its counts went to `into` (an `incident.updated`
+       * follows for it) and its id resolves to `into`: a list of incidents drops it.
+       */
+      type: 'incident.merged';
+      seq: number;
+      at: number;
+      /** The absorbed incident as it was when merged. */
+      incident: IncidentSummary;
+      /** The incident that stays. */
+      into: string;
+      /** Who merged: 'stacklens' for an automatic merge, 'api' or 'grafana:<login>' for a person's. */
+      actor: string;
+    }
+  | {
+      /** A merged incident taken out again: it is an incident of its own, as it was when merged. */
+      type: 'incident.unmerged';
+      seq: number;
+      at: number;
+      /** The restored incident. */
+      incident: IncidentSummary;
+      /** The incident it was taken out of (whose counts went down: an `incident.updated` follows for it). */
+      from: string;
+      actor: string;
+    }
+  | {
       type: 'spike';
       seq: number;
       at: number;

@@ -21,7 +21,7 @@ export function adminActionError(action: string, error: unknown): string {
     case 404:
       return `${prefix}. It may have been merged or expired: search for it again.`;
     default:
-      // 400/409 (already one, or merged meanwhile): the receiver's words say which.
+      // 409 (the incidents' state: one already, into itself, one of them merged meanwhile) or 400: the receiver's words say which.
       return status === 0 || status >= 500 ? `${prefix}. Try again when the receiver is reachable.` : `${prefix}.`;
   }
 }

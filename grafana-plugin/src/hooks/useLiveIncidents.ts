@@ -49,6 +49,16 @@ export function useLiveIncidents(search = ''): LiveIncidents {
   const lastSearch = useRef({ text: '', at: 0 });
   /** A complete snapshot, once one answered: a replayed event from before it, of an incident it does not list, is stale. */
   const snapshot = useRef<{ requestedAt: number; ids: ReadonlySet<string> }>(undefined);
+  /**
+   * Incidents the feed said were merged away, with when this page heard it: an answer to a
+   * snapshot or a search asked before then may still list them, and must not bring them back.
+   */
+  const mergedAway = useRef(new Map<string, number>());
+  const current = useCallback(
+    <T extends { id: string }>(items: readonly T[], requestedAt: number): T[] =>
+      items.filter((item) => (mergedAway.current.get(item.id) ?? -Infinity) < requestedAt),
+    [],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -58,7 +68,8 @@ export function useLiveIncidents(search = ''): LiveIncidents {
         if (cancelled) return;
         const complete = page.items.length >= page.total;
         if (complete) snapshot.current = { requestedAt, ids: new Set(page.items.map((item) => item.id)) };
-        setRows((current) => mergeSnapshot(current, page.items, complete));
+        const items = current(page.items, requestedAt);
+        setRows((rows) => mergeSnapshot(rows, items, complete));
         setError(undefined);
       },
       (failure: unknown) => {
@@ -68,7 +79,7 @@ export function useLiveIncidents(search = ''): LiveIncidents {
     return () => {
       cancelled = true;
     };
-  }, [api]);
+  }, [api, current]);
 
   // The search runs when its text changes, and again (throttled) when live events change the rows,
   // so an incident that starts to match appears and the matches stay the receiver's.
@@ -79,12 +90,14 @@ export function useLiveIncidents(search = ''): LiveIncidents {
     const previous = lastSearch.current;
     const delay = previous.text === search ? Math.max(0, previous.at + SEARCH_REFRESH_MS - Date.now()) : 0;
     const timer = setTimeout(() => {
-      lastSearch.current = { text: search, at: Date.now() };
+      const requestedAt = Date.now();
+      lastSearch.current = { text: search, at: requestedAt };
       api.incidents({ text: search }).then(
         (page) => {
           if (cancelled) return;
-          setRows((current) => mergeSnapshot(current, page.items));
-          setMatches({ text: search, ids: new Set(page.items.map((item) => item.id)), total: page.total });
+          const items = current(page.items, requestedAt);
+          setRows((rows) => mergeSnapshot(rows, items));
+          setMatches({ text: search, ids: new Set(items.map((item) => item.id)), total: page.total });
           setSearchError(undefined);
         },
         (failure: unknown) => {
@@ -96,7 +109,7 @@ export function useLiveIncidents(search = ''): LiveIncidents {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [api, search, revision]);
+  }, [api, search, revision, current]);
 
   const onEvent = useCallback((event: LiveEvent, replayed: boolean) => {
     if (event.type === 'error.detected') {
@@ -115,6 +128,8 @@ export function useLiveIncidents(search = ''): LiveIncidents {
     // back. (A reconnection's backfill also replays incidents made while disconnected: after the snapshot.)
     const known = snapshot.current;
     if (replayed && known && event.at < known.requestedAt && !known.ids.has(event.incident.id)) return;
+    if (event.type === 'incident.merged') mergedAway.current.set(event.incident.id, Date.now());
+    if (event.type === 'incident.unmerged') mergedAway.current.delete(event.incident.id);
     setRows((current) => applyLiveEvent(current, event, replayed));
     if (!replayed) setRevision((value) => value + 1);
   }, []);

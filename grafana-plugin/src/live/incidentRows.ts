@@ -17,7 +17,8 @@ export interface IncidentRow extends IncidentSummary, Pick<IncidentListItem, 'st
   /**
    * Known only from the feed's replay of past events (its backfill on connecting): no snapshot
    * listed it and no event since spoke of it. Such a row may stand for an incident merged away
-   * since (no event says so), so a complete snapshot without it removes it.
+   * whose `incident.merged` has left the feed's replay (it keeps the last 500 events), so a
+   * complete snapshot without it removes it.
    */
   replayedOnly: boolean;
 }
@@ -99,7 +100,23 @@ export function applyLiveEvent(rows: IncidentRows, event: LiveEvent, replayed = 
     if (!row || event.body === '' || row.example !== null) return rows;
     return new Map(rows).set(row.id, { ...row, example: event.body });
   }
+  if (event.type === 'incident.merged') {
+    // Its id resolves to the survivor now; the survivor's own row gets the counts (incident.updated).
+    if (!rows.has(event.incident.id)) return rows;
+    const next = new Map(rows);
+    next.delete(event.incident.id);
+    return next;
+  }
   const current = rows.get(event.incident.id);
+  if (event.type === 'incident.unmerged') {
+    // Back as it was when merged, whatever the row (if any) said: its counts are its own again.
+    const base = current ? { ...current, ...event.incident } : { ...event.incident, analysis: null, ticket: null, ...NO_LIVE_STATE };
+    return new Map(rows).set(event.incident.id, {
+      ...base,
+      touchedAt: event.at,
+      replayedOnly: replayed && (current?.replayedOnly ?? true),
+    });
+  }
   // A replayed or late event must not wind a row back to fewer occurrences.
   const replayedOnly = replayed && (current?.replayedOnly ?? true);
   if (current && current.count > event.incident.count) return withExtras(rows, { ...current, replayedOnly }, event);

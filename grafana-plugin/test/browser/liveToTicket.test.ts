@@ -244,14 +244,23 @@ describe('the plugin in a browser', () => {
     await page.getByTestId(testIds.merge.pick(survivor)).click();
     await expectText(page.getByTestId(testIds.merge.confirmation), new RegExp(`into MISSING_PRICE .*${survivor}`));
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-merge.png'), fullPage: true });
+    // Another tab on the live page, open during the merge: the feed's incident.merged takes the row away, no reload.
+    const live = await context.newPage();
+    await live.goto(`${harness!.url}/live`, WAIT);
+    await live.locator(`[data-testid="${testIds.live.connection}"][data-state="live"]`).waitFor(WAIT);
+    await live.getByTestId(testIds.live.row(absorbed)).waitFor(WAIT);
     await page.getByTestId(testIds.merge.confirm).click();
     await page.locator(`[data-testid="${testIds.incident.page}"][data-incident="${survivor}"]`).waitFor(WAIT);
     expect(new URL(page.url()).searchParams.get('id')).toBe(survivor);
+    // Merged through the admin route in the Admin's name (the receiver believes X-Grafana-Context with the admin token).
     await page
       .getByTestId(testIds.incident.audit)
       .locator('[data-stage="merged"]')
       .filter({ hasText: `merged incident ${absorbed}` })
+      .filter({ hasText: 'by admin (Grafana)' })
       .waitFor(WAIT);
+    await live.getByTestId(testIds.live.row(absorbed)).waitFor({ state: 'detached', ...WAIT });
+    await live.getByTestId(testIds.live.row(survivor)).waitFor(WAIT);
 
     // The live page lists the survivor alone: the feed's replay of the merged incident's events does not bring it back.
     await page.goto(`${harness!.url}/live`, WAIT);
@@ -262,12 +271,12 @@ describe('the plugin in a browser', () => {
     await page.goto(`${harness!.url}/incident?id=${encodeURIComponent(survivor)}`, WAIT);
     await page.getByTestId(testIds.incident.merge).waitFor(WAIT);
 
-    // Merging it once more is refused by the receiver, in its words (they are one already).
+    // Merging it once more is refused by the receiver, in its words: a conflict with the incidents' state (409), they are one already.
     await page.getByTestId(testIds.incident.merge).click();
     await page.getByTestId(testIds.merge.search).fill(absorbed);
     await page.getByTestId(testIds.merge.pick(absorbed)).click();
     await page.getByTestId(testIds.merge.confirm).click();
-    await expectText(page.getByTestId(testIds.merge.error), /HTTP 400\): incident .* is already part of/);
+    await expectText(page.getByTestId(testIds.merge.error), /HTTP 409\): incident .* is already part of/);
     await page.keyboard.press('Escape');
 
     // The merged incident's page says where it went; the audit trail links it.
@@ -292,6 +301,8 @@ describe('the plugin in a browser', () => {
     await banner.waitFor({ state: 'detached', ...WAIT });
     await page.locator(`[data-testid="${testIds.incident.page}"][data-incident="${absorbed}"]`).waitFor(WAIT);
     await page.getByTestId(testIds.incident.audit).locator('[data-stage="unmerged"]').waitFor(WAIT);
+    // The live tab shows it again (incident.unmerged), still without a reload.
+    await live.getByTestId(testIds.live.row(absorbed)).waitFor(WAIT);
     expect(browserErrors).toEqual([]);
     await context.close();
 

@@ -106,7 +106,12 @@ describe('merging incidents from the incident page', () => {
       `incident "${ID}" is already part of "${TARGET}"`,
       /HTTP 409\): incident "fp-missing-price" is already part of "fp-price-feed"\.$/,
     ],
-    [400, 'VALIDATION_FAILED', `incident "${ID}" is already part of "${TARGET}"`, /HTTP 400\): incident .* is already part of/],
+    [
+      400,
+      'VALIDATION_FAILED',
+      'body.into must NOT have fewer than 1 characters',
+      /HTTP 400\): body\.into must NOT have fewer than 1 characters/,
+    ],
     [403, 'FORBIDDEN', 'plugin proxy route access denied', /HTTP 403\): plugin proxy route access denied\. Only Grafana Admins may merge/],
     [
       403,

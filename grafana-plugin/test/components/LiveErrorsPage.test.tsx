@@ -362,6 +362,45 @@ describe('the live errors page', () => {
     expect(screen.getByText('2 incidents')).toBeInTheDocument();
   });
 
+  it('drops the row of an incident merged away while the page is open, and shows it again when it is unmerged', async () => {
+    renderWithServices(<LiveErrorsPage />, receiver());
+    await screen.findByTestId(testIds.live.row('fp-old'));
+    const socket = await liveSocket();
+    const absorbed = summary({ id: 'fp-absorbed', fingerprint: 'fp-absorbed', lastSeen: now() });
+    send(socket, { type: 'incident.created', seq: 1, at: Date.now(), incident: absorbed });
+    await screen.findByTestId(testIds.live.row('fp-absorbed'));
+    expect(screen.getByText('2 incidents')).toBeInTheDocument();
+
+    send(socket, { type: 'incident.merged', seq: 2, at: Date.now(), incident: absorbed, into: 'fp-old', actor: 'grafana:ada' });
+    await waitFor(() => expect(screen.queryByTestId(testIds.live.row('fp-absorbed'))).not.toBeInTheDocument());
+    expect(screen.getByText('1 incidents')).toBeInTheDocument();
+
+    send(socket, { type: 'incident.unmerged', seq: 3, at: Date.now(), incident: absorbed, from: 'fp-old', actor: 'api' });
+    expect(await screen.findByTestId(testIds.live.row('fp-absorbed'))).toHaveAttribute('data-count', '1');
+    expect(screen.getByText('2 incidents')).toBeInTheDocument();
+  });
+
+  it('does not bring back a merged-away incident from a snapshot asked before the merge was heard of', async () => {
+    let answer: (items: IncidentListItem[]) => void = () => {};
+    const fake = receiver().on(
+      'GET',
+      '/incidents',
+      () =>
+        new Promise((resolve) => {
+          answer = (items) => resolve({ status: 200, data: { total: items.length, items } });
+        }),
+    );
+    renderWithServices(<LiveErrorsPage />, fake);
+    const socket = await liveSocket();
+    await waitFor(() => expect(fake.sent('GET', '/incidents')).toHaveLength(1));
+    // The receiver listed both when asked; the merge happened before its answer arrived.
+    const absorbed = listItem({ id: 'fp-absorbed', fingerprint: 'fp-absorbed', lastSeen: now() });
+    send(socket, { type: 'incident.merged', seq: 1, at: Date.now(), incident: summary(absorbed), into: 'fp-old', actor: 'stacklens' });
+    act(() => answer([old(), absorbed]));
+    await screen.findByTestId(testIds.live.row('fp-old'));
+    expect(screen.queryByTestId(testIds.live.row('fp-absorbed'))).not.toBeInTheDocument();
+  });
+
   it('falls back to the titles when the receiver cannot search', async () => {
     const fake = receiver().on('GET', '/incidents', (request: TransportRequest) =>
       request.url.includes('text=')

@@ -17,6 +17,27 @@ describe('incident rows', () => {
     expect(rows.get('fp-missing-price')).toMatchObject({ count: 6, touchedAt: 5 });
   });
 
+  it('drops the row of an incident merged away (incident.merged) and brings it back, as it was, on incident.unmerged', () => {
+    let rows = mergeSnapshot(new Map(), [
+      listItem({ id: 'fp-a', fingerprint: 'fp-a', count: 3, ticket: ticket() }),
+      listItem({ id: 'fp-b', fingerprint: 'fp-b', count: 2 }),
+    ]);
+    const absorbed = summary({ id: 'fp-b', fingerprint: 'fp-b', count: 2 });
+    rows = applyLiveEvent(rows, { type: 'incident.merged', seq: 1, at: 1, incident: absorbed, into: 'fp-a', actor: 'grafana:zoë' });
+    expect([...rows.keys()]).toEqual(['fp-a']);
+    expect(rows.get('fp-a')).toMatchObject({ count: 3, ticket: { key: 'POS-7' } });
+    // Said again (a replay), it changes nothing.
+    const same = applyLiveEvent(rows, { type: 'incident.merged', seq: 1, at: 1, incident: absorbed, into: 'fp-a', actor: 'grafana:zoë' });
+    expect(same).toBe(rows);
+
+    rows = applyLiveEvent(rows, { type: 'incident.unmerged', seq: 2, at: 2, incident: absorbed, from: 'fp-a', actor: 'api' });
+    expect(rows.get('fp-b')).toMatchObject({ count: 2, touchedAt: 2, replayedOnly: false, analysis: null, ticket: null });
+    // Its counts are its own again, even where a row said more (the occurrences it had while merged stay with the survivor).
+    rows = applyLiveEvent(rows, { type: 'incident.updated', seq: 3, at: 3, change: 'occurrences', incident: { ...absorbed, count: 9 } });
+    rows = applyLiveEvent(rows, { type: 'incident.unmerged', seq: 4, at: 4, incident: absorbed, from: 'fp-a', actor: 'api' });
+    expect(rows.get('fp-b')?.count).toBe(2);
+  });
+
   it('ignores error.detected (counts come with incident.updated)', () => {
     const rows: IncidentRows = new Map();
     const next = applyLiveEvent(rows, {

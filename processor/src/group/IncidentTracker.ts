@@ -87,8 +87,8 @@ type Lifecycle = 'idle' | 'starting' | 'running' | 'closed';
  * announced at once (low latency for the usual single error), further ones are summed and
  * announced at the next tick, one `error.detected` (saying how many occurrences it stands for)
  * and one `incident.updated` per incident per tick. A storm of 10,000 identical errors is one
- * `incident.created` and a handful of updates. Creation, regression, status changes and spikes
- * are announced at once.
+ * `incident.created` and a handful of updates. Creation, regression, status changes, spikes, merges
+ * and unmerges are announced at once.
  *
  * Writes (changed incidents, occurrence rows, audit entries) go out at each tick in at most
  * three repository calls; a failed call is kept and retried at the next tick (PendingWrites
@@ -371,6 +371,8 @@ export class IncidentTracker {
     const why = actor === PIPELINE_ACTOR ? 'their templates turned out to be one' : `merged by ${actor}`;
     this.#audit(into.id, 'merged', now, `merged incident ${from.id} (${from.count} occurrences) into this one: ${why}`, actor);
     this.#audit(from.id, 'merged', now, `merged into incident ${into.id}: ${why}`, actor);
+    // Live pages drop the absorbed incident's row (its id resolves to the survivor), then update the survivor's.
+    this.#emit({ type: 'incident.merged', at: now, incident: summaryOf(from), into: into.id, actor });
     this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
     // The stages move what they keep for the absorbed incident (its ticket, its analysis) to the survivor.
     const merge: IncidentMerge = { absorbed: structuredClone(kept.incident), survivor: structuredClone(into), actor, at: now };
@@ -430,7 +432,6 @@ export class IncidentTracker {
       into.samples = into.samples.filter((sample) => !own.has(`${sample.timestamp}\u0000${sample.traceId}\u0000${sample.body}`));
       this.#changed(survivor, now);
       this.#audit(into.id, 'unmerged', now, `incident ${incident.id} (${incident.count} occurrences) taken out again`, actor);
-      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(into), change: 'occurrences' });
     }
     this.#absorbed.delete(id);
     this.#aliases.delete(id);
@@ -438,7 +439,10 @@ export class IncidentTracker {
     this.#incidents.set(id, restored);
     this.#changed(restored, now);
     this.#audit(id, 'unmerged', now, `taken out of incident ${entry.into}`, actor);
-    this.#emit({ type: 'incident.created', at: now, incident: summaryOf(incident) });
+    // The restored incident first, so a live page shows it before the survivor's counts go down.
+    this.#emit({ type: 'incident.unmerged', at: now, incident: summaryOf(incident), from: entry.into, actor });
+    if (survivor !== undefined)
+      this.#emit({ type: 'incident.updated', at: now, incident: summaryOf(survivor.incident), change: 'occurrences' });
     return structuredClone(incident);
   }
 

@@ -164,6 +164,10 @@ describe('template grouping: stable identity', () => {
     await restarted.tracker.start();
     expect(restarted.tracker.list().map((known) => [known.id, known.count])).toEqual([[fromA.id, 5]]);
     expect(restarted.tracker.get(fromB.id)?.id).toBe(fromA.id);
+    // Live pages hear that the absorbed incident went (made while loading: the bus keeps it for their backfill).
+    expect(restarted.ofType('incident.merged').map((event) => [event.incident.id, event.incident.count, event.into, event.actor])).toEqual([
+      [fromB.id, 3, fromA.id, 'stacklens'],
+    ]);
     restarted.record(checkoutFailure(variants[3] as string));
     await restarted.tracker.close();
     expect(restarted.tracker.get(fromA.id)?.count).toBe(6);
@@ -202,7 +206,14 @@ describe('template grouping: merge and unmerge by hand', () => {
       (text) => h.tracker.list().find((i) => i.title.includes(text)) as Incident,
     );
 
-    expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toMatchObject({ id: timeout!.id, count: 3 });
+    const before = h.events.length;
+    expect(h.tracker.merge(unreachable!.id, timeout!.id, 'grafana:zoë')).toMatchObject({ id: timeout!.id, count: 3 });
+    // The absorbed incident's event first (a live page drops its row), then the survivor's counts.
+    expect(h.events.slice(before).map((event) => [event.type, 'incident' in event ? event.incident.id : event.incidentId])).toEqual([
+      ['incident.merged', unreachable!.id],
+      ['incident.updated', timeout!.id],
+    ]);
+    expect(h.ofType('incident.merged')[0]).toMatchObject({ incident: { count: 1 }, into: timeout!.id, actor: 'grafana:zoë' });
     expect(h.tracker.merge(unreachable!.id, timeout!.id, 'api')).toBeUndefined(); // one already
     expect(h.tracker.list()).toHaveLength(1);
     expect(h.tracker.get(unreachable!.id)?.id).toBe(timeout!.id);
@@ -211,15 +222,22 @@ describe('template grouping: merge and unmerge by hand', () => {
     await h.tracker.close();
     const merged = repository.audit.filter((entry) => entry.stage === 'merged');
     expect(merged.map((entry) => [entry.incidentId, entry.actor])).toEqual([
-      [timeout!.id, 'api'],
-      [unreachable!.id, 'api'],
+      [timeout!.id, 'grafana:zoë'],
+      [unreachable!.id, 'grafana:zoë'],
     ]);
 
     const restarted = trackerHarness({ repository });
     await restarted.tracker.start();
     expect(restarted.tracker.list().map((i) => [i.id, i.count])).toEqual([[timeout!.id, 4]]);
     expect(restarted.tracker.unmerge(timeout!.id, 'api')).toBeUndefined(); // not a merged incident
+    const beforeUnmerge = restarted.events.length;
     expect(restarted.tracker.unmerge(unreachable!.id, 'api')).toMatchObject({ id: unreachable!.id, count: 1 });
+    // The restored incident comes back on live pages (not as a new incident), then the survivor's counts go down.
+    expect(restarted.events.slice(beforeUnmerge).map((event) => event.type)).toEqual(['incident.unmerged', 'incident.updated']);
+    expect(restarted.ofType('incident.unmerged')).toEqual([
+      expect.objectContaining({ incident: expect.objectContaining({ id: unreachable!.id, count: 1 }), from: timeout!.id, actor: 'api' }),
+    ]);
+    expect(restarted.ofType('incident.updated').at(-1)?.incident).toMatchObject({ id: timeout!.id, count: 3 });
     expect(
       restarted.tracker
         .list()

@@ -149,7 +149,7 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
     summary: `${action} an incident`,
     description:
       'Needs the editor or admin token. The change is published on the live feed, recorded in the audit trail ' +
-      '(actor `api`, or `grafana:<login>` for the Grafana user in `X-Grafana-Context` on a request with the editor token) ' +
+      '(actor `api`, or `grafana:<login>` for the Grafana user in `X-Grafana-Context` on a request with the editor or admin token) ' +
       'and written to the store before the answer. Asking for the status the incident already has changes nothing. ' +
       'No body is needed; an empty JSON object is accepted.',
     tags: ['incidents'],
@@ -231,7 +231,8 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRouteOptions> = async (a
       if (!merged) {
         if (!(await incidents.find(id))) throw notFound(id);
         if (!(await incidents.find(into))) throw notFound(into);
-        throw new ApiError('VALIDATION_FAILED', `incident ${JSON.stringify(id)} is already part of ${JSON.stringify(into)}`);
+        // Stored but not (or no longer) known to the tracker as two incidents.
+        throw new ApiError('CONFLICT', `incidents ${JSON.stringify(id)} and ${JSON.stringify(into)} cannot be merged as they stand`);
       }
       await onMerged?.(merged.absorbed, merged.survivor);
       const { samples: _samples, ...view } = merged.survivor;
@@ -256,28 +257,33 @@ const mergeSchema = {
   description:
     'Needs the admin token. The incident `:id` becomes part of `into`: counts, stores and kiosks add up, its fingerprints ' +
     'and its id resolve to `into` from now on, and the ticket and analysis of `into` stand for both (when only `:id` has a ' +
-    'ticket, it moves to `into`; no second ticket is filed). Recorded in both audit trails (stage `merged`, actor `api`). ' +
-    'Answers the merged incident.',
+    'ticket, it moves to `into`; no second ticket is filed). Recorded in both audit trails (stage `merged`, actor `api`, or ' +
+    '`grafana:<login>` for the Grafana user in `X-Grafana-Context`) and announced on the live feed (`incident.merged` for `:id`, ' +
+    "`incident.updated` for `into`). Answers the merged incident. 409 (`CONFLICT`) when the incidents' state forbids it: " +
+    '`:id` and `into` are one incident already, `:id` is `into`, or either was merged into a third.',
   tags: ['incidents'],
   security: BEARER,
   params: idParams,
+  headers: grafanaContextHeaderSchema,
   body: {
     type: 'object',
     required: ['into'],
     additionalProperties: false,
     properties: { into: { type: 'string', minLength: 1, maxLength: 256, description: 'The id of the incident that stays.' } },
   },
-  response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
+  response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 409, 503) },
 } as const;
 
 const unmergeSchema = {
   summary: 'Take a merged incident out again',
   description:
     'Needs the admin token. The incident comes back as it was when merged, its counts leave the one it was merged into, ' +
-    'and its id resolves to itself again. Recorded in both audit trails (stage `unmerged`). Answers the restored incident.',
+    'and its id resolves to itself again. Recorded in both audit trails (stage `unmerged`, actor as for a merge) and announced ' +
+    'on the live feed (`incident.unmerged` for the restored incident). Answers the restored incident.',
   tags: ['incidents'],
   security: BEARER,
   params: idParams,
+  headers: grafanaContextHeaderSchema,
   body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
   response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
 } as const;

@@ -12,7 +12,10 @@ export interface IncidentActions {
    */
   acknowledge(id: string, actor?: string): Promise<Incident | undefined>;
   resolve(id: string, actor?: string): Promise<Incident | undefined>;
-  /** Merges `id` into `intoId`: both as they were before, and the survivor after; undefined when either is unknown or they are one. */
+  /**
+   * Merges `id` into `intoId`: both as they were before, and the survivor after; undefined when either is unknown.
+   * Rejects with ApiError CONFLICT when the incidents' state forbids it (one already, into itself, either merged away).
+   */
   merge(id: string, intoId: string, actor?: string): Promise<{ absorbed: Incident; survivor: Incident } | undefined>;
   /** Takes a merged incident out again; undefined when `id` is not a merged incident. */
   unmerge(id: string, actor?: string): Promise<Incident | undefined>;

@@ -26,7 +26,7 @@ export const manualTicketRoute: FastifyPluginAsync<ManualTicketOptions> = async 
         description:
           'Needs the editor or admin token. One open ticket per fingerprint: when one is linked it is answered (200); otherwise a ' +
           'create job is queued in the outbox, or the one already queued is answered (202). Recorded in the audit trail (actor api, ' +
-          'or grafana:<login> for the Grafana user in X-Grafana-Context on a request with the editor token).',
+          'or grafana:<login> for the Grafana user in X-Grafana-Context on a request with the editor or admin token).',
         tags: ['jira', 'incidents'],
         security: BEARER,
         params: {

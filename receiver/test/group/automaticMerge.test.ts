@@ -8,6 +8,7 @@ import type { LogStore } from '../../src/store/LogStore.ts';
 import { jiraIntegrationFactory } from '../../src/ticket/jiraIntegration.ts';
 import { startJiraDouble, type JiraDouble } from '@stacklens/test-support/jira';
 import type { PosError } from '@stacklens/test-support/otlp';
+import { openReceiverFeed } from '../publish/support/receiverFeed.ts';
 import { startIntegrationReceiver, waitFor, type IntegrationReceiver } from '../support/integrationReceiver.ts';
 import { FAST, jiraConfig, TOKENS } from '../ticket/support/jiraReceiver.ts';
 
@@ -81,6 +82,17 @@ describe('an automatic merge on the real receiver (chDB, offline analyser, Jira 
 
     // A restart loads both receivers' templates: the two incidents claim one fingerprint and merge, the older surviving.
     tickets = await withTickets();
+    // A live page that connects now hears of it over the WebSocket (the feed's replay): the absorbed incident went.
+    const feed = await openReceiverFeed(tickets.receiver.app, TOKENS.viewer);
+    const replay = (await feed.next('backfill')).events;
+    await feed.close();
+    expect(replay.filter((event) => event.type === 'incident.merged')).toEqual([
+      expect.objectContaining({
+        incident: expect.objectContaining({ id: absorbed!.id, count: 3 }),
+        into: survivor!.id,
+        actor: 'stacklens',
+      }),
+    ]);
     // The merge is stored with the tracker's next write (the alias that resolves the old id, the survivor's new count).
     await tickets.receiver.tracker.flush();
     await waitFor(async () => {

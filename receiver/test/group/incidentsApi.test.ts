@@ -223,7 +223,7 @@ describe('POST /api/incidents/:id/ack and /resolve', () => {
     expect(incident).toMatchObject({ status: 'open', regressions: 1, count: 2, storeCounts: { STORE_001: 1, STORE_004: 1 } });
   });
 
-  it('names the Grafana user of X-Grafana-Context as the actor, on requests with the editor token only', async () => {
+  it("names the Grafana user of X-Grafana-Context as the actor, on requests with the editor or admin token (Grafana's app's)", async () => {
     const [incident] = (await listIncidents('?errorType=MISSING_PRICE')).items;
     const url = `/api/incidents/${incident!.id}`;
     // As Grafana's plugin proxy sends it: json.Marshal of the signed-in user, its UTF-8 bytes as they are.
@@ -234,8 +234,8 @@ describe('POST /api/incidents/:id/ack and /resolve', () => {
       ).toString('latin1');
     const acked = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': context('zoë') });
     expect(acked.statusCode, acked.body).toBe(200);
-    // The admin token is not the plugin's: a context it carries names nobody.
-    const resolved = await api.post(`${url}/resolve`, TOKENS.admin, undefined, { 'x-grafana-context': context('mallory') });
+    // Grafana's app carries the admin token too (its Admin routes): the context names the Admin.
+    const resolved = await api.post(`${url}/resolve`, TOKENS.admin, undefined, { 'x-grafana-context': context('ada') });
     expect(resolved.statusCode, resolved.body).toBe(200);
     // Garbage in the header from the plugin's token falls back to "api".
     const reopened = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': '{not json' });
@@ -243,7 +243,7 @@ describe('POST /api/incidents/:id/ack and /resolve', () => {
     const detail = (await api.get(url)).json<{ audit: Array<{ stage: string; actor: string }> }>();
     expect(detail.audit.filter((entry) => entry.stage !== 'detected').map((entry) => [entry.stage, entry.actor])).toEqual([
       ['acknowledged', 'grafana:zoë'],
-      ['resolved', 'api'],
+      ['resolved', 'grafana:ada'],
       ['acknowledged', 'api'],
     ]);
     const tooLong = await api.post(`${url}/ack`, TOKENS.editor, undefined, { 'x-grafana-context': 'x'.repeat(20_000) });
