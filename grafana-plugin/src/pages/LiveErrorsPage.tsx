@@ -47,7 +47,7 @@ export function LiveErrorsPage() {
           </div>
         )}
         <div className={styles.count}>
-          {visible.length === rows.size ? `${rows.size} incidents` : `${visible.length} of ${rows.size} incidents`}
+          {visible.length === rows.size ? incidentCount(rows.size) : `${visible.length} of ${incidentCount(rows.size)}`}
         </div>
         <IncidentTable rows={visible} now={now} />
       </div>
@@ -80,3 +80,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   count: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });
+
+function incidentCount(count: number): string {
+  return `${count} incident${count === 1 ? '' : 's'}`;
+}

@@ -373,7 +373,7 @@ describe('the live errors page', () => {
 
     send(socket, { type: 'incident.merged', seq: 2, at: Date.now(), incident: absorbed, into: 'fp-old', actor: 'grafana:ada' });
     await waitFor(() => expect(screen.queryByTestId(testIds.live.row('fp-absorbed'))).not.toBeInTheDocument());
-    expect(screen.getByText('1 incidents')).toBeInTheDocument();
+    expect(screen.getByText('1 incident')).toBeInTheDocument();
 
     send(socket, { type: 'incident.unmerged', seq: 3, at: Date.now(), incident: absorbed, from: 'fp-old', actor: 'api' });
     expect(await screen.findByTestId(testIds.live.row('fp-absorbed'))).toHaveAttribute('data-count', '1');
