@@ -108,7 +108,8 @@ function timeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs: numbe
   return { headersTimeoutMs, requestTimeoutMs };
 }
 
-function trueFalse(env: Env, name: string, fallback: boolean): boolean {
+/** A `true`/`false` variable; unset or empty is the fallback. */
+export function trueFalse(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (raw === 'true') return true;
@@ -124,7 +125,8 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected on or off`);
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** An integer variable within [min, max]; unset or empty is the fallback. */
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -6,7 +6,7 @@ import type { IncidentActions, IncidentAnnotations } from '../integrations/Integ
 import { ApiError } from '../http/ApiError.ts';
 import { actorOf, grafanaContextHeaderSchema } from '../http/grafanaActor.ts';
 import { API_ACTOR } from './trackerActions.ts';
-import { BEARER, errorResponses, filterString, INCIDENT_STATUSES, pageQuery, severityFilter } from '../http/schemas.ts';
+import { BEARER, emptyBody, errorResponses, filterString, INCIDENT_STATUSES, pageQuery, severityFilter } from '../http/schemas.ts';
 import { storeTime } from '../http/schemas.ts';
 
 export interface IncidentRouteOptions {
@@ -156,7 +156,7 @@ const changeSchema = (action: 'Acknowledge' | 'Resolve') =>
     security: BEARER,
     params: idParams,
     headers: grafanaContextHeaderSchema,
-    body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+    body: emptyBody,
     response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
   }) as const;
 
@@ -284,7 +284,7 @@ const unmergeSchema = {
   security: BEARER,
   params: idParams,
   headers: grafanaContextHeaderSchema,
-  body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+  body: emptyBody,
   response: { 200: { $ref: 'Incident#' }, ...errorResponses(400, 401, 403, 404, 503) },
 } as const;
 

@@ -315,3 +315,6 @@ export const filterString = { type: 'string', minLength: 1, maxLength: 200 } as 
 export const severityFilter = { type: 'string', enum: SEVERITIES } as const;
 
 export const BEARER = [{ bearerAuth: [] }];
+
+/** A route that takes no settings: an empty object, or no body. */
+export const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/ApiError.ts';
 import { authPlugin } from '../http/auth.ts';
+import { BEARER, emptyBody } from '../http/schemas.ts';
 import { LiveHub } from './LiveHub.ts';
 import { parseQueryFilter } from './liveFilter.ts';
 import { LiveTickets } from './LiveTickets.ts';
@@ -48,7 +49,6 @@ interface LiveQuery {
 }
 
 /** OpenAPI security of the bearer-token routes (the REST API names its scheme `bearerAuth`). */
-const BEARER = [{ bearerAuth: [] }];
 
 const filterList = { type: 'string', maxLength: 4096, description: 'comma-separated values' } as const;
 
@@ -59,7 +59,7 @@ const ticketSchema = {
     'GET /api/live?ticket=… within its lifetime. A ticket opens one connection, once, and grants reading the feed only.',
   tags: ['live'],
   security: BEARER,
-  body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+  body: emptyBody,
   response: {
     200: {
       type: 'object',

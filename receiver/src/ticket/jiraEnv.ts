@@ -5,7 +5,7 @@ import {
   type JiraSettings,
   type RegressionPolicy,
 } from '@stacklens/processor/ticket';
-import { ConfigError, type Env } from '../config.ts';
+import { ConfigError, integer, trueFalse, type Env } from '../config.ts';
 
 /** What the environment says about Jira (JIRA_*): the settings when the four needed variables are set, and the integration's own knobs. */
 export interface JiraEnv {
@@ -67,25 +67,8 @@ export function siteUrl(raw: string, name: string): string {
   throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected the Jira site's http:// or https:// URL, without credentials or query`);
 }
 
-function trueFalse(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected true or false`);
-}
-
 function regression(env: Env): RegressionPolicy {
   const raw = env.JIRA_ON_REGRESSION || 'reopen';
   if (raw === 'reopen' || raw === 'new') return raw;
   throw new ConfigError(`JIRA_ON_REGRESSION=${JSON.stringify(raw)}: expected reopen or new`);
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
-  return value;
 }

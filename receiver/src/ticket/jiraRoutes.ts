@@ -1,19 +1,11 @@
 import { testConnection, type OutboxJob, type Ticketing } from '@stacklens/processor/ticket';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../http/ApiError.ts';
-import { BEARER, errorResponses } from '../http/schemas.ts';
+import { BEARER, emptyBody, errorResponses } from '../http/schemas.ts';
 import type { ClickHouseLinkStore } from './ClickHouseLinkStore.ts';
 import type { ClickHouseOutboxStore } from './ClickHouseOutboxStore.ts';
 import { JiraConfigError, type JiraConfigInput, type JiraConfigStore } from './JiraConfigStore.ts';
-import {
-  configInputSchema,
-  configViewSchema,
-  retryInputSchema,
-  retryResultSchema,
-  statusSchema,
-  testInputSchema,
-  testResultSchema,
-} from './jiraSchemas.ts';
+import { configInputSchema, configViewSchema, retryResultSchema, statusSchema, testInputSchema, testResultSchema } from './jiraSchemas.ts';
 import type { OutboundPolicy } from '@stacklens/processor/outbound';
 import { clientConfigSchema } from 'jira.js/core';
 
@@ -178,7 +170,7 @@ export const jiraRoutes: FastifyPluginAsync<JiraRouteOptions> = async (app, opti
           'A job whose ticket was filed meanwhile links it instead of filing another.',
         tags: TAGS,
         security: BEARER,
-        body: retryInputSchema,
+        body: emptyBody,
         response: { 200: retryResultSchema, ...errorResponses(400, 401, 403, 503) },
       },
       onRequest: admin,

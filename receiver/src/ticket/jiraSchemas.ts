@@ -253,6 +253,3 @@ export const retryResultSchema = {
   required: ['requeued'],
   properties: { requeued: { type: 'integer', description: 'Waiting jobs queued again.' } },
 } as const;
-
-/** The retry takes no settings: an empty object, or no body. */
-export const retryInputSchema = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
